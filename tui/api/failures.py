@@ -1,0 +1,201 @@
+"""Every way a request can fail, as one typed value the UI (or a script) can show.
+
+``raise_for_status`` is not an error model: a status, a transport error and a body
+that is not what the contract promised all reach the user as an :class:`ApiFailure`
+with a one-line summary and a hint about what to do next. Nothing here ever holds
+the token or a secret value: messages are built from the status, the server's own
+error text and the exception's class and message, never from request bodies or
+headers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from http import HTTPStatus
+from typing import Any
+
+from pydantic import ValidationError
+
+from tui.api.models import ErrorEnvelope, StructuredError
+
+
+class Operation(Enum):
+    """What the app was doing, because the right next step depends on it."""
+
+    LOAD = "load"
+    SAVE = "save"
+
+
+class FailureKind(Enum):
+    HTTP_STATUS = "http status"
+    """The server answered with an error status (or a 200 that says it failed)."""
+    REDIRECT = "redirect"
+    """The server answered 3xx; the token is never sent on to another location."""
+    NETWORK = "network"
+    """No answer: refused, DNS, TLS, proxy, dropped connection."""
+    TIMEOUT = "timeout"
+    """No answer in time."""
+    BAD_RESPONSE = "bad response"
+    """An answer that is not what the contract describes (not JSON, wrong shape, too big)."""
+
+
+@dataclass(frozen=True)
+class ApiFailure:
+    """A failed request, ready to show: what happened, the server's words, what to do."""
+
+    kind: FailureKind
+    operation: Operation
+    summary: str
+    hint: str
+    status: int | None = None
+    error: str | None = None
+    error_code: str | None = None
+    details: tuple[str, ...] = ()
+    code: str | None = None
+
+    def lines(self) -> list[str]:
+        """The failure as plain lines, in reading order (status panel, CLI, logs)."""
+        out = [self.summary]
+        if self.error:
+            out.append(f"Server said: {self.error}")
+        if self.error_code:
+            out.append(f"Error code: {self.error_code}")
+        out.extend(f"  • {detail}" for detail in self.details)
+        if self.code and self.code != self.error_code:
+            out.append(f"Code: {self.code}")
+        out.append(f"Next: {self.hint}")
+        return out
+
+
+_KEPT = "Your edits are kept."
+
+
+def status_hint(status: int, operation: Operation, retry_after: str | None = None) -> str:
+    """What the user should do after a given status, in one sentence or two."""
+    if status == 401:
+        return (
+            "The token is missing, expired or malformed, or the account is not a "
+            f"superadmin. Sign in again (TETHER_TOKEN) with a superadmin account. {_KEPT}"
+        )
+    if status == 403:
+        return f"Signed in, but this account's role may not do this: use a superadmin. {_KEPT}"
+    if status == 404:
+        return "The endpoint was not found: check the instance URL (--url). " + _KEPT
+    if status == 429:
+        wait = f"{retry_after} s" if retry_after else "a moment"
+        return f"Rate limited: wait {wait}, then try again. {_KEPT}"
+    if 400 <= status < 500:
+        return f"The server refused the request: correct the values named above. {_KEPT}"
+    if status >= 500:
+        retry = "ctrl+s" if operation is Operation.SAVE else "ctrl+r"
+        return f"A problem on the server side; it is safe to retry ({retry}). {_KEPT}"
+    return f"Unexpected answer from the server. {_KEPT}"
+
+
+def network_hint(operation: Operation) -> str:
+    base = "Check the host and port, proxy settings (HTTPS_PROXY, NO_PROXY) and TLS certificates."
+    if operation is Operation.SAVE:
+        return f"{base} {_KEPT}"
+    return f"{base} Then reload (ctrl+r)."
+
+
+def timeout_hint(operation: Operation) -> str:
+    if operation is Operation.SAVE:
+        return (
+            "The save may or may not have been applied: reload (ctrl+r) to check before "
+            f"saving again. {_KEPT}"
+        )
+    return "The server may be slow or unreachable: reload (ctrl+r) to try again."
+
+
+def _status_phrase(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _detail_text(detail: Any) -> str:
+    """One structured-error detail as a line: ``field: message`` when it has those."""
+    if not isinstance(detail, dict):
+        return str(detail)
+    where = detail.get("field") or detail.get("path") or detail.get("param")
+    if isinstance(where, list):
+        where = ".".join(str(part) for part in where)
+    message = detail.get("message") or detail.get("msg")
+    if where and message:
+        return f"{where}: {message}"
+    if message:
+        return str(message)
+    return ", ".join(f"{key}={value}" for key, value in detail.items())
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def describe_non_json(text: str, content_type: str) -> str:
+    """A short, printable description of a body that is not JSON (an HTML error page)."""
+    title = _TITLE.search(text)
+    snippet = title.group(1) if title else _TAG.sub(" ", text)
+    snippet = " ".join(snippet.split())[:100]
+    kind = content_type.split(";")[0].strip() or "no content type"
+    return f"a non-JSON body ({kind}): {snippet}" if snippet else f"an empty body ({kind})"
+
+
+def from_error_status(
+    status: int,
+    operation: Operation,
+    payload: Any,
+    raw_text: str,
+    content_type: str,
+    retry_after: str | None = None,
+) -> ApiFailure:
+    """Map an error status (or a 200 that reports failure) and its body to a failure."""
+    summary = _status_phrase(status)
+    if status == 200:
+        summary = "HTTP 200, but the server reported a failure"
+    hint = status_hint(status if status != 200 else 500, operation, retry_after)
+    if not isinstance(payload, dict):
+        return ApiFailure(
+            FailureKind.HTTP_STATUS,
+            operation,
+            f"{summary}, with {describe_non_json(raw_text, content_type)}",
+            hint,
+            status=status,
+        )
+    try:
+        envelope = ErrorEnvelope.model_validate(payload)
+    except ValidationError:
+        return ApiFailure(
+            FailureKind.HTTP_STATUS,
+            operation,
+            f"{summary}, with an error body of unknown shape",
+            hint,
+            status=status,
+            error=" ".join(str(payload).split())[:200],
+        )
+    error = envelope.error
+    if isinstance(error, StructuredError):
+        return ApiFailure(
+            FailureKind.HTTP_STATUS,
+            operation,
+            summary,
+            hint,
+            status=status,
+            error=error.message,
+            error_code=error.code,
+            details=tuple(_detail_text(detail) for detail in error.details),
+            code=envelope.code,
+        )
+    return ApiFailure(
+        FailureKind.HTTP_STATUS,
+        operation,
+        summary,
+        hint,
+        status=status,
+        error=error or envelope.message,
+        code=envelope.code,
+    )

@@ -1,0 +1,164 @@
+"""Form state: what was loaded plus what the user typed, and what that adds up to.
+
+This module is pure (no Textual, no HTTP) so that the rules deciding what is sent
+can be tested exhaustively. The UI feeds raw widget values in through
+:meth:`FormState.with_value` and reads everything it shows back out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from pydantic import SecretStr
+
+from tui.api.models import VoiceAiConfig
+from tui.form.fields import FIELDS, FIELDS_BY_NAME, FieldKind, FieldSpec
+from tui.form.masking import MASK
+
+FieldValue = str | bool | SecretStr | None
+"""Provider: ``str | None``; identifiers and key ID: ``str``; secrets: ``SecretStr``;
+the action switch: ``bool``."""
+
+
+def configured_status(loaded: VoiceAiConfig, spec: FieldSpec) -> str:
+    """The server's word on whether a write-only field holds a value."""
+    if spec.configured_flag is None:
+        return "n/a"
+    flag = loaded.wire_value(spec.configured_flag)
+    if flag is None:
+        return "unknown"
+    return "configured" if flag else "not set"
+
+
+def initial_value(loaded: VoiceAiConfig, spec: FieldSpec) -> FieldValue:
+    """The value a field shows right after a load: the server's value, or empty."""
+    match spec.kind:
+        case FieldKind.PROVIDER:
+            return loaded.wire_value(spec.wire_name)
+        case FieldKind.IDENTIFIER:
+            return loaded.wire_value(spec.wire_name) or ""
+        case FieldKind.SECRET:
+            return SecretStr("")
+        case FieldKind.ACTION:
+            return False
+        case FieldKind.WRITE_ONLY:
+            return ""
+
+
+def _coerce(spec: FieldSpec, raw: FieldValue) -> FieldValue:
+    """Normalise a raw widget value to the field's type, keeping secrets wrapped."""
+    match spec.kind:
+        case FieldKind.SECRET:
+            return raw if isinstance(raw, SecretStr) else SecretStr(str(raw or ""))
+        case FieldKind.ACTION:
+            return bool(raw)
+        case FieldKind.PROVIDER:
+            return None if raw is None or raw == "" else str(raw)
+        case _:
+            return "" if raw is None else str(raw)
+
+
+def _plain(value: FieldValue) -> FieldValue:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the review: a field that will be sent, old → new, safe to display."""
+
+    spec: FieldSpec
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class FormState:
+    """An immutable snapshot of the form. Every edit makes a new one."""
+
+    loaded: VoiceAiConfig
+    values: Mapping[str, FieldValue] = field(repr=False)
+
+    @classmethod
+    def from_loaded(cls, loaded: VoiceAiConfig) -> FormState:
+        values = {spec.wire_name: initial_value(loaded, spec) for spec in FIELDS}
+        return cls(loaded, MappingProxyType(values))
+
+    def with_value(self, wire_name: str, raw: FieldValue) -> FormState:
+        spec = FIELDS_BY_NAME[wire_name]
+        values = dict(self.values)
+        values[wire_name] = _coerce(spec, raw)
+        return FormState(self.loaded, MappingProxyType(values))
+
+    def value(self, wire_name: str) -> FieldValue:
+        return self.values[wire_name]
+
+    def plain_value(self, wire_name: str) -> FieldValue:
+        """The value with any secret unwrapped, for handing back to a widget."""
+        return _plain(self.values[wire_name])
+
+    def is_changed(self, wire_name: str) -> bool:
+        """Whether this field will be part of the POST body."""
+        spec = FIELDS_BY_NAME[wire_name]
+        value = _plain(self.values[wire_name])
+        match spec.kind:
+            case FieldKind.ACTION:
+                return value is True
+            case FieldKind.SECRET | FieldKind.WRITE_ONLY:
+                return value != ""
+            case _:
+                return value != initial_value(self.loaded, spec)
+
+    def changed_specs(self) -> Iterator[FieldSpec]:
+        return (spec for spec in FIELDS if self.is_changed(spec.wire_name))
+
+    @property
+    def change_count(self) -> int:
+        return sum(1 for _ in self.changed_specs())
+
+    def changes(self) -> list[Change]:
+        """The review's rows, in form order. Secrets only ever appear as :data:`MASK`."""
+        return [
+            Change(spec, self._describe_before(spec), self._describe_after(spec))
+            for spec in self.changed_specs()
+        ]
+
+    def after_save(self) -> FormState:
+        """The form once the server accepted its changes: what was sent becomes the baseline.
+
+        Shown until the re-read answers, and kept if the re-read fails, so that a saved
+        change never stays "unsaved" and is never sent twice. A "configured" flag turns on
+        only when every field behind it was sent (Sinch EST needs key ID and secret).
+        """
+        sent = {spec.wire_name for spec in self.changed_specs()}
+        update: dict[str, FieldValue] = {
+            name: self.plain_value(name) for name in sent if FIELDS_BY_NAME[name].loaded_from_server
+        }
+        for flag in {spec.configured_flag for spec in FIELDS if spec.configured_flag}:
+            behind = {spec.wire_name for spec in FIELDS if spec.configured_flag == flag}
+            if behind <= sent:
+                update[flag] = True
+        loaded = VoiceAiConfig.model_validate({**self.loaded.model_dump(by_alias=True), **update})
+        return FormState.from_loaded(loaded)
+
+    def _describe_before(self, spec: FieldSpec) -> str:
+        if spec.loaded_from_server:
+            return describe_plain(spec, initial_value(self.loaded, spec))
+        return configured_status(self.loaded, spec)
+
+    def _describe_after(self, spec: FieldSpec) -> str:
+        if spec.kind is FieldKind.SECRET:
+            return MASK
+        if spec.kind is FieldKind.ACTION:
+            return "generate a new secret"
+        return describe_plain(spec, _plain(self.values[spec.wire_name]))
+
+
+def describe_plain(spec: FieldSpec, value: FieldValue) -> str:
+    """A non-secret value as the review shows it: quoted, so whitespace is visible."""
+    if spec.kind is FieldKind.PROVIDER and value is None:
+        return "none"
+    if value == "":
+        return "(empty)"
+    return f'"{value}"' if spec.kind is not FieldKind.PROVIDER else str(value)

@@ -1,0 +1,44 @@
+"""The read-only summary of a loaded configuration, as label/value pairs.
+
+Pure text so every front end (the app's summary panel, a script's ``show``) words
+the server's state the same way.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tui.api.models import VoiceAiConfig
+from tui.form.fields import FIELDS_BY_NAME
+from tui.form.state import configured_status
+
+_SYMBOL = {"configured": "✓", "not set": "✗", "unknown": "?"}
+
+
+def _flag(config: VoiceAiConfig, wire_name: str) -> str:
+    status = configured_status(config, FIELDS_BY_NAME[wire_name])
+    return f"{_SYMBOL.get(status, '')} {status}".strip()
+
+
+def phone_summary(config: VoiceAiConfig) -> str:
+    total = len(config.phone_numbers)
+    if not total:
+        return "none"
+    on = config.ai_enabled_count
+    return f"{total} ({on} AI on, {total - on} off)"
+
+
+def summary_items(config: VoiceAiConfig) -> list[tuple[str, str]]:
+    """What the server holds now, secrets only as configured / not set."""
+    items = [
+        ("Provider", config.ai_voice_provider or "none"),
+        ("ElevenLabs API key", _flag(config, "elevenlabsApiKey")),
+        ("Tool secret", _flag(config, "generateToolSecret")),
+        ("Sinch EST credentials", _flag(config, "sinchEstKeySecret")),
+        ("Phone numbers", phone_summary(config)),
+    ]
+    items.extend(
+        (f"{name} (unknown field)", json.dumps(value, ensure_ascii=False)[:60])
+        for name, value in sorted(config.unknown_fields.items())
+    )
+    return items
