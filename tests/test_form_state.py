@@ -60,8 +60,10 @@ def test_editing_back_to_the_loaded_value_is_no_change() -> None:
 
 
 def test_clearing_a_typed_secret_means_it_is_not_sent() -> None:
-    form = FormState.from_loaded(LOADED).with_value("sinchEstKeySecret", "x").with_value(
-        "sinchEstKeySecret", ""
+    form = (
+        FormState.from_loaded(LOADED)
+        .with_value("sinchEstKeySecret", "x")
+        .with_value("sinchEstKeySecret", "")
     )
     assert body_of(form) == {}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -181,10 +182,19 @@ def _parse_json(answer: _Answer) -> Any:
 
 
 def _transport_reason(exc: httpx.TransportError) -> str:
-    """A short reason: the OS error text when there is one, else the exception's class."""
+    """The most specific reason in the exception chain: the OS's words when there are some.
+
+    httpx says "All connection attempts failed"; the ``OSError`` underneath says
+    "Connection refused" or "Name or service not known", which is what the user needs.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno:
+            return os.strerror(seen.errno)
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror
+        seen = seen.__cause__ or seen.__context__
     text = str(exc).strip()
-    if "] " in text:
-        text = text.split("] ", 1)[1]
     return text or type(exc).__name__
 
 

@@ -36,7 +36,7 @@ class FieldSpec:
     configured_flag: str | None = None
     """Wire name of the GET flag that says whether the server holds a value."""
     hint: str = ""
-    """One line of help, shown beside the field."""
+    """One line of help, shown under the form while the field has focus."""
 
     @property
     def masked(self) -> bool:
@@ -52,35 +52,53 @@ PROVIDER_CHOICES: tuple[str, ...] = ("elevenlabs",)
 """Providers offered by name; a loaded value outside this list is offered as well."""
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("aiVoiceProvider", "AI voice provider", FieldKind.PROVIDER),
+    FieldSpec(
+        "aiVoiceProvider",
+        "AI voice provider",
+        FieldKind.PROVIDER,
+        hint="which AI voice provider the org uses; 'none' clears it",
+    ),
     FieldSpec(
         "elevenlabsApiKey",
         "ElevenLabs API key",
         FieldKind.SECRET,
         configured_flag="elevenlabsApiKeyConfigured",
+        hint="usually starts with sk_; leave empty to keep the stored key",
     ),
     FieldSpec(
         "generateToolSecret",
         "Generate new tool secret",
         FieldKind.ACTION,
         configured_flag="elevenlabsToolSecretConfigured",
-        hint="the server makes and stores a fresh 32-byte secret",
+        hint="on save, the server makes and stores a fresh 32-byte tool secret",
     ),
     FieldSpec(
         "sinchEstKeyId",
         "Sinch EST key ID",
         FieldKind.WRITE_ONLY,
         configured_flag="sinchEstConfigured",
+        hint="never shown by the server; leave empty to keep the stored one",
     ),
     FieldSpec(
         "sinchEstKeySecret",
         "Sinch EST key secret",
         FieldKind.SECRET,
         configured_flag="sinchEstConfigured",
+        hint="leave empty to keep the stored secret",
     ),
-    FieldSpec("sinchEstProjectId", "Sinch EST project ID", FieldKind.IDENTIFIER),
+    FieldSpec(
+        "sinchEstProjectId",
+        "Sinch EST project ID",
+        FieldKind.IDENTIFIER,
+        hint="a UUID from the Sinch dashboard",
+    ),
     FieldSpec("sinchEstTrunkId", "Sinch EST trunk ID", FieldKind.IDENTIFIER),
-    FieldSpec("sinchEstTrunkDomain", "Sinch EST trunk domain", FieldKind.IDENTIFIER),
+    FieldSpec(
+        "sinchEstTrunkDomain",
+        "Sinch EST trunk domain",
+        FieldKind.IDENTIFIER,
+        hint="a SIP hostname, e.g. name.elastic-sip.sinch.com",
+    ),
 )
 
 FIELDS_BY_NAME: dict[str, FieldSpec] = {spec.wire_name: spec for spec in FIELDS}

@@ -30,15 +30,19 @@ def phone_summary(config: VoiceAiConfig) -> str:
 
 def summary_items(config: VoiceAiConfig) -> list[tuple[str, str]]:
     """What the server holds now, secrets only as configured / not set."""
-    items = [
+    return [
         ("Provider", config.ai_voice_provider or "none"),
         ("ElevenLabs API key", _flag(config, "elevenlabsApiKey")),
-        ("Tool secret", _flag(config, "generateToolSecret")),
-        ("Sinch EST credentials", _flag(config, "sinchEstKeySecret")),
         ("Phone numbers", phone_summary(config)),
+        ("Tool secret", _flag(config, "generateToolSecret")),
+        ("Sinch EST trunk", config.sinch_est_trunk_id or "not set"),
+        ("Sinch EST credentials", _flag(config, "sinchEstKeySecret")),
     ]
-    items.extend(
-        (f"{name} (unknown field)", json.dumps(value, ensure_ascii=False)[:60])
+
+
+def unknown_items(config: VoiceAiConfig) -> list[str]:
+    """Fields the server sent that this client does not know: shown, never dropped."""
+    return [
+        f"{name}={json.dumps(value, ensure_ascii=False)[:60]}"
         for name, value in sorted(config.unknown_fields.items())
-    )
-    return items
+    ]

@@ -1,0 +1,27 @@
+"""Shared fixtures: a real demo server on loopback for every test that needs one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr
+
+from tui.api.client import ConnectionSettings
+from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
+
+
+@pytest.fixture
+def demo_server() -> Iterator[DemoServer]:
+    with DemoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def superadmin(demo_server: DemoServer) -> ConnectionSettings:
+    return ConnectionSettings(demo_server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=5.0)
+
+
+@pytest.fixture
+def admin(demo_server: DemoServer) -> ConnectionSettings:
+    return ConnectionSettings(demo_server.url, SecretStr(ADMIN_TOKEN), read_timeout=5.0)

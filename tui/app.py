@@ -1,0 +1,66 @@
+"""The application: wires the API client to the editor screen, and nothing more."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from tui.api.client import ConnectionSettings, VoiceConfigClient
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.editor import EditorScreen
+
+
+class VoiceConfigApp(App[None]):
+    """Edit a Tether organization's Voice AI configuration."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tether-voice"
+    SUB_TITLE = "Voice AI configuration"
+
+    BINDINGS = [
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Quit; asks first when there are unsaved changes.",
+            priority=True,
+            id="app.quit",
+        ),
+    ]
+
+    def __init__(self, settings: ConnectionSettings, *, demo: bool = False) -> None:
+        super().__init__()
+        self.settings = settings
+        self.demo = demo
+        self.client = VoiceConfigClient(settings)
+
+    @property
+    def target_label(self) -> str:
+        """Where saves go, as the user should read it everywhere (header, review, status)."""
+        if self.demo:
+            return "the DEMO server"
+        return self.settings.base_url
+
+    def on_mount(self) -> None:
+        self.sub_title = (
+            "DEMO server — local, nothing here is real" if self.demo else self.settings.base_url
+        )
+        self.push_screen(EditorScreen())
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    async def action_quit(self) -> None:
+        editor = self.screen if isinstance(self.screen, EditorScreen) else None
+        editor = editor or next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
+        count = editor.unsaved_count if editor else 0
+        if not count or isinstance(self.screen, ConfirmScreen):
+            self.exit()
+            return
+        self.push_screen(
+            ConfirmScreen(
+                f"Quit and discard {count} unsaved change{'s' if count != 1 else ''}?",
+                "Nothing has been sent to the server.",
+            ),
+            lambda yes: self.exit() if yes else None,
+        )

@@ -1,0 +1,127 @@
+"""Named app states, driven against the demo server: one source for tests and screenshots.
+
+The snapshot tests and ``scripts/screenshots.py`` both walk these scenarios, so the
+pictures in the README are exactly the states the tests pin down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+from textual import events
+from textual.pilot import Pilot
+
+from tui.api.client import ConnectionSettings
+from tui.app import VoiceConfigApp
+from tui.demo.faults import Fault
+from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
+
+REFUSED_URL = "http://127.0.0.1:9"
+"""Nothing listens on the discard port on loopback: refused at once, same URL every run."""
+
+TYPED_API_KEY = "sk_scenario_typed_key_8f3a91"
+TYPED_KEY_SECRET = "scenario-est-secret-77c2"
+"""Known secret values the scenarios type, so leak tests can search every output for them."""
+
+Steps = Callable[[Pilot], Awaitable[None]]
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every request in flight has answered and the screen has redrawn."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_into(pilot: Pilot, wire_name: str, text: str, *, replace: bool = False) -> None:
+    """Focus a field and type, key by key, as a person would."""
+    pilot.app.screen.query_one(f"#field-{wire_name}").focus()
+    await pilot.pause()
+    if replace:
+        await pilot.press("ctrl+a", "ctrl+k")
+    await pilot.press(*text)
+
+
+async def paste_into(pilot: Pilot, wire_name: str, text: str, *, replace: bool = False) -> None:
+    """Focus a field and paste (how keys usually arrive); much faster than typing in tests."""
+    field = pilot.app.screen.query_one(f"#field-{wire_name}")
+    field.focus()
+    await pilot.pause()
+    if replace:
+        await pilot.press("ctrl+a", "ctrl+k")
+    field.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+async def loaded(pilot: Pilot) -> None:
+    await settle(pilot)
+
+
+async def edited(pilot: Pilot) -> None:
+    await settle(pilot)
+    await type_into(pilot, "elevenlabsApiKey", TYPED_API_KEY)
+    await type_into(pilot, "sinchEstKeySecret", TYPED_KEY_SECRET)
+    await type_into(pilot, "sinchEstTrunkId", "trunk-demo-002", replace=True)
+    await pilot.pause()
+
+
+async def review(pilot: Pilot) -> None:
+    await edited(pilot)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def saved(pilot: Pilot) -> None:
+    await review(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A state a user can see: how to reach it, and against which server."""
+
+    name: str
+    title: str
+    steps: Steps
+    token: str = SUPERADMIN_TOKEN
+    url: str | None = None
+    """None: the demo server's URL."""
+    fault: Fault | None = None
+    fault_method: str | None = "POST"
+
+    def make_app(self, server: DemoServer) -> VoiceConfigApp:
+        if self.fault is not None:
+            server.inject(self.fault, method=self.fault_method)
+        url = self.url or server.url
+        settings = ConnectionSettings(url, SecretStr(self.token), read_timeout=5.0)
+        return VoiceConfigApp(settings, demo=self.url is None)
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("loaded", "The configuration as loaded", loaded),
+    Scenario("edited", "Edited: two secrets typed (masked), a trunk ID changed", edited),
+    Scenario("review", "Review: exactly what will be sent", review),
+    Scenario("saved", "Saved and re-read", saved),
+    Scenario(
+        "error_string",
+        "Save refused: 500 with a string error",
+        saved,
+        fault=Fault.SERVER_ERROR_STRING,
+    ),
+    Scenario(
+        "error_structured",
+        "Save refused: 500 with a structured error",
+        saved,
+        fault=Fault.SERVER_ERROR_STRUCTURED,
+    ),
+    Scenario("unauthorized", "Save refused: 401, not a superadmin", saved, token=ADMIN_TOKEN),
+    Scenario(
+        "refused", "Connection refused at start", loaded, url=REFUSED_URL, token="not-a-real-token"
+    ),
+)
+
+SCENARIOS_BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

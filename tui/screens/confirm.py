@@ -1,0 +1,34 @@
+"""A yes/no question, for discarding unsaved changes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Dismisses with True only on an explicit yes; escape is always the safe answer."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog", classes="dialog"):
+            yield Static(self.question, id="confirm-question", classes="dialog-title")
+            if self.detail:
+                yield Static(self.detail, id="confirm-detail")
+            yield Static("y: yes   n / escape: no", classes="dialog-keys")
+        yield Footer()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

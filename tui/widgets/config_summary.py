@@ -1,0 +1,32 @@
+"""The read-only panel of what the server holds now."""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+
+from rich.table import Table
+from textual.widgets import Static
+
+from tui.api.models import VoiceAiConfig
+from tui.form.summary import summary_items, unknown_items
+
+
+class ConfigSummary(Static):
+    """Provider, configured flags, phone numbers and any fields this client does not know."""
+
+    def show_config(self, config: VoiceAiConfig | None) -> None:
+        if config is None:
+            self.update("Not loaded yet.")
+            return
+        grid = Table.grid(padding=(0, 1), expand=True)
+        for _ in range(2):
+            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+        items = summary_items(config)
+        half = (len(items) + 1) // 2
+        for left, right in zip_longest(items[:half], items[half:], fillvalue=("", "")):
+            grid.add_row(f"{left[0]}:", left[1], f"{right[0]}:" if right[0] else "", right[1])
+        unknown = unknown_items(config)
+        if unknown:
+            grid.add_row("Other fields:", ", ".join(unknown), "", "")
+        self.update(grid)

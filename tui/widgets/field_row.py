@@ -1,0 +1,132 @@
+"""One editable field, built from its row in the field table."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Switch
+
+from tui.form.fields import PROVIDER_CHOICES, FieldKind, FieldSpec
+from tui.form.state import FormState, configured_status
+
+NO_PROVIDER = ""
+"""The select's value for "no provider" (``null`` on the wire): Select cannot hold ``None``."""
+
+_PLACEHOLDERS = {
+    "configured": "configured — type to replace",
+    "not set": "not set — type to set",
+    "unknown": "server did not say — type to set",
+}
+
+
+class FieldRow(Horizontal):
+    """Label, editor and a text marker, so "changed" never relies on colour alone."""
+
+    class Edited(Message):
+        """The user changed the field's widget; the screen turns this into a new form state."""
+
+        def __init__(self, wire_name: str, value: str | bool) -> None:
+            super().__init__()
+            self.wire_name = wire_name
+            self.value = value
+
+        def __repr__(self) -> str:  # the value may be a secret
+            return f"FieldRow.Edited({self.wire_name!r})"
+
+    changed: reactive[bool] = reactive(False)
+    revealed: reactive[bool] = reactive(False)
+
+    def __init__(self, spec: FieldSpec) -> None:
+        super().__init__(id=f"row-{spec.wire_name}", classes="field-row")
+        self.spec = spec
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.spec.label, classes="field-label")
+        yield self._make_editor()
+        yield Static("", classes="field-marker")
+
+    def _make_editor(self) -> Widget:
+        editor_id = f"field-{self.spec.wire_name}"
+        match self.spec.kind:
+            case FieldKind.PROVIDER:
+                return Select[str](
+                    self._provider_options(None), allow_blank=False, compact=True, id=editor_id
+                )
+            case FieldKind.ACTION:
+                return Switch(id=editor_id)
+            case _:
+                return Input(password=self.spec.masked, compact=True, id=editor_id)
+
+    @property
+    def editor(self) -> Widget:
+        return self.query_one(f"#field-{self.spec.wire_name}")
+
+    @staticmethod
+    def _provider_options(loaded: str | None) -> list[tuple[str, str]]:
+        choices = list(PROVIDER_CHOICES)
+        if loaded and loaded not in choices:
+            choices.append(loaded)
+        return [("none (clears it)", NO_PROVIDER), *((choice, choice) for choice in choices)]
+
+    def show_state(self, form: FormState) -> None:
+        """Put the form's value (and the server's status) into the widget, silently."""
+        value = form.plain_value(self.spec.wire_name)
+        editor = self.editor
+        with self.prevent(Input.Changed, Select.Changed, Switch.Changed):
+            if isinstance(editor, Select):
+                editor.set_options(self._provider_options(form.loaded.ai_voice_provider))
+                editor.value = value or NO_PROVIDER
+            elif isinstance(editor, Switch):
+                editor.value = bool(value)
+            elif isinstance(editor, Input):
+                editor.value = str(value or "")
+                if not self.spec.loaded_from_server:
+                    status = configured_status(form.loaded, self.spec)
+                    editor.placeholder = _PLACEHOLDERS.get(status, "")
+        self.changed = form.is_changed(self.spec.wire_name)
+        self._refresh_marker()
+
+    def toggle_reveal(self) -> None:
+        if self.spec.masked:
+            self.revealed = not self.revealed
+
+    def watch_revealed(self, revealed: bool) -> None:
+        editor = self.editor
+        if self.spec.masked and isinstance(editor, Input):
+            editor.password = not revealed
+        self._refresh_marker()
+
+    def watch_changed(self) -> None:
+        self.set_class(self.changed, "-changed")
+        self._refresh_marker()
+
+    def _refresh_marker(self) -> None:
+        if not self.is_mounted:
+            return
+        if self.spec.kind is FieldKind.ACTION:
+            text = "● ON: on save" if self.changed else "off"
+        else:
+            text = ", ".join(
+                word for word, on in (("changed", self.changed), ("shown", self.revealed)) if on
+            )
+            text = f"● {text}" if text else ""
+        self.query_one(".field-marker", Static).update(text)
+
+    def on_mount(self) -> None:
+        self._refresh_marker()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed | Switch.Changed) -> None:
+        event.stop()
+        value = event.value
+        self.post_message(self.Edited(self.spec.wire_name, value))  # type: ignore[arg-type]
+
+    def on_descendant_blur(self) -> None:
+        """Hide a revealed secret as soon as focus leaves it: reveal is for a glance."""
+        self.revealed = False

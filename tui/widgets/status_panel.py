@@ -1,0 +1,55 @@
+"""The panel that always shows the last outcome, and what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from tui.api.failures import ApiFailure
+
+
+class Tone(Enum):
+    """The outcome's kind, spelled out by a symbol so colour is never the only cue."""
+
+    INFO = "•"
+    BUSY = "…"
+    SUCCESS = "✓"
+    WARNING = "!"
+    ERROR = "✗"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    tone: Tone
+    lines: tuple[str, ...]
+
+    @classmethod
+    def of(cls, tone: Tone, *lines: str) -> Outcome:
+        return cls(tone, lines)
+
+    @classmethod
+    def failure(cls, failure: ApiFailure, prefix: str = "") -> Outcome:
+        lines = failure.lines()
+        if prefix:
+            lines[0] = f"{prefix}{lines[0]}"
+        return cls(Tone.ERROR, tuple(lines))
+
+
+class StatusPanel(Static):
+    """Last outcome first line bold with its symbol; the following lines explain."""
+
+    outcome: reactive[Outcome] = reactive(Outcome.of(Tone.INFO, "Starting…"), layout=True)
+
+    def watch_outcome(self, outcome: Outcome) -> None:
+        for tone in Tone:
+            self.set_class(tone is outcome.tone, f"-{tone.name.lower()}")
+        text = Text()
+        first, *rest = outcome.lines or ("",)
+        text.append(f"{outcome.tone.value} {first}", style="bold")
+        for line in rest:
+            text.append("\n" + line)
+        self.update(text)
