@@ -62,9 +62,9 @@ async def loaded(pilot: Pilot) -> None:
 
 async def edited(pilot: Pilot) -> None:
     await settle(pilot)
-    await type_into(pilot, "elevenlabsApiKey", TYPED_API_KEY)
-    await type_into(pilot, "sinchEstKeySecret", TYPED_KEY_SECRET)
-    await type_into(pilot, "sinchEstTrunkId", "trunk-demo-002", replace=True)
+    await paste_into(pilot, "elevenlabsApiKey", TYPED_API_KEY)
+    await paste_into(pilot, "sinchEstKeySecret", TYPED_KEY_SECRET)
+    await type_into(pilot, "sinchEstTrunkId", "trunk-7", replace=True)
     await pilot.pause()
 
 
@@ -103,7 +103,7 @@ class Scenario:
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("loaded", "The configuration as loaded", loaded),
-    Scenario("edited", "Edited: two secrets typed (masked), a trunk ID changed", edited),
+    Scenario("edited", "Edited: two secrets pasted (masked), a trunk ID typed", edited),
     Scenario("review", "Review: exactly what will be sent", review),
     Scenario("saved", "Saved and re-read", saved),
     Scenario(

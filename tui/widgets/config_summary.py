@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from itertools import zip_longest
 
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 from textual.widgets import Static
 
 from tui.api.models import VoiceAiConfig
@@ -27,6 +29,13 @@ class ConfigSummary(Static):
         for left, right in zip_longest(items[:half], items[half:], fillvalue=("", "")):
             grid.add_row(f"{left[0]}:", left[1], f"{right[0]}:" if right[0] else "", right[1])
         unknown = unknown_items(config)
-        if unknown:
-            grid.add_row("Other fields:", ", ".join(unknown), "", "")
-        self.update(grid)
+        if not unknown:
+            self.update(grid)
+            return
+        other = Text.assemble(
+            ("Other fields (read-only): ", "bold"),
+            ", ".join(unknown),
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        self.update(Group(grid, other))

@@ -1,0 +1,42 @@
+"""Render the README's screenshots from the same scenarios the snapshot tests pin.
+
+    uv run python scripts/screenshots.py            # writes screenshots/*.svg
+
+Each scenario runs the real app against a fresh in-process demo server, exactly as
+``tests/test_snapshots.py`` does, so a picture here is never hand-made or stale
+relative to the tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from tui.demo.scenarios import SCENARIOS, Scenario
+from tui.demo.server import DemoServer
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+SIZE = (100, 32)
+
+
+async def render(scenario: Scenario) -> str:
+    with DemoServer() as server:
+        app = scenario.make_app(server)
+        async with app.run_test(size=SIZE) as pilot:
+            await scenario.steps(pilot)
+            await pilot.pause()
+            return app.export_screenshot(title=f"tether-voice — {scenario.title}")
+
+
+async def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    for scenario in SCENARIOS:
+        path = OUT / f"{scenario.name}.svg"
+        path.write_text(await render(scenario), encoding="utf-8")
+        print(f"wrote {path.relative_to(OUT.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

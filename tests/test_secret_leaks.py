@@ -1,0 +1,142 @@
+"""Secrets and the token appear nowhere: not on screen, in logs, errors or review JSON.
+
+One session types known secret values through every path — reveal/hide, review,
+a successful save, each kind of failed save — and every output is searched. The
+only place a secret may appear is a frame taken while the user explicitly revealed
+that field, and the test checks that it does appear there, so the search is known
+to work.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from textual.pilot import Pilot
+
+from tui.api.client import ConnectionSettings
+from tui.app import VoiceConfigApp
+from tui.demo.faults import Fault
+from tui.demo.scenarios import TYPED_API_KEY, TYPED_KEY_SECRET, settle, type_into
+from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
+from tui.screens.editor import EditorScreen
+from tui.screens.review import ReviewScreen
+
+KEY = "sk_leakcheck_4b1d9e77"
+EST_SECRET = "est-leakcheck-secret-0a9f"
+SECRETS = (KEY, EST_SECRET, SUPERADMIN_TOKEN)
+SNAPSHOT_DIR = Path(__file__).parent / "__snapshots__"
+SCREENSHOT_DIR = Path(__file__).parent.parent / "screenshots"
+
+
+def svg_text(svg: str) -> str:
+    """The characters an SVG screenshot shows, with markup gone and spaces restored,
+    so a value split across styled spans is still found."""
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+def occurrences(texts: list[str]) -> dict[str, int]:
+    return {secret: sum(text.count(secret) for text in texts) for secret in SECRETS}
+
+
+async def test_a_whole_session_leaks_no_secret(
+    demo_server: DemoServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    frames: list[str] = []
+    revealed_frames: list[str] = []
+    texts: list[str] = []
+    settings = ConnectionSettings(demo_server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=0.5)
+    app = VoiceConfigApp(settings, demo=True)
+
+    async def frame(pilot: Pilot) -> None:
+        await pilot.pause()
+        svg = app.export_screenshot()
+        frames.extend((svg, svg_text(svg)))
+
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await frame(pilot)
+        await type_into(pilot, "elevenlabsApiKey", KEY)
+        await frame(pilot)
+        await pilot.press("ctrl+t")
+        revealed_frames.append(svg_text(app.export_screenshot()))
+        await pilot.press("ctrl+t")
+        await frame(pilot)
+        await type_into(pilot, "sinchEstKeySecret", EST_SECRET)
+        await frame(pilot)
+        for fault in (
+            Fault.SERVER_ERROR_STRING,
+            Fault.SERVER_ERROR_STRUCTURED,
+            Fault.UNAUTHORIZED,
+            Fault.BAD_GATEWAY_HTML,
+            Fault.DROP_CONNECTION,
+            Fault.DELAY,
+        ):
+            demo_server.inject(fault, method="POST", delay_seconds=1.0)
+            await pilot.press("ctrl+s")
+            await frame(pilot)
+            review = app.screen
+            assert isinstance(review, ReviewScreen)
+            texts.append(repr(review.redacted_body))
+            texts.append(repr(review.changes))
+            await pilot.press("enter")
+            await settle(pilot)
+            await frame(pilot)
+            editor = app.screen
+            assert isinstance(editor, EditorScreen)
+            texts.append(repr(editor.form))
+        await pilot.press("ctrl+s", "enter")
+        await settle(pilot)
+        await frame(pilot)
+        assert "Configuration saved" in frames[-1]
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+
+    # Positive control: the secrets really were typed and really reached the server.
+    assert demo_server.state.secret("elevenlabsApiKey") == KEY
+    assert demo_server.state.secret("sinchEstKeySecret") == EST_SECRET
+    assert occurrences(revealed_frames)[KEY] >= 1
+
+    logs = [record.getMessage() for record in caplog.records]
+    logs += [repr(record.args) for record in caplog.records]
+    assert caplog.records, "the client logs at DEBUG; the search must have something to search"
+    assert occurrences(frames) == dict.fromkeys(SECRETS, 0)
+    assert occurrences(logs) == dict.fromkeys(SECRETS, 0)
+    assert occurrences(texts) == dict.fromkeys(SECRETS, 0)
+
+
+def test_no_snapshot_or_screenshot_svg_contains_a_typed_secret() -> None:
+    svgs = sorted(SNAPSHOT_DIR.rglob("*.svg"))
+    assert len(svgs) >= 8, "the snapshot tests must have produced their SVGs"
+    screenshots = sorted(SCREENSHOT_DIR.glob("*.svg"))
+    assert len(screenshots) >= 8, "scripts/screenshots.py must have produced the README's SVGs"
+    svgs += screenshots
+    texts = [svg.read_text(encoding="utf-8") for svg in svgs]
+    texts += [svg_text(text) for text in texts]
+    for secret in (TYPED_API_KEY, TYPED_KEY_SECRET, SUPERADMIN_TOKEN):
+        assert not any(secret in text for text in texts), secret
+
+
+async def test_failures_and_requests_never_carry_the_token_or_secrets(
+    demo_server: DemoServer,
+) -> None:
+    from tui.api.client import VoiceConfigClient
+    from tui.api.models import SaveRequest
+
+    client = VoiceConfigClient(
+        ConnectionSettings(demo_server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=0.3)
+    )
+    texts = [repr(client.settings), str(client.settings)]
+    request = SaveRequest(elevenlabsApiKey=KEY, sinchEstKeySecret=EST_SECRET)
+    texts += [repr(request), str(request), str(request.model_dump())]
+    for fault in Fault:
+        demo_server.inject(fault, delay_seconds=0.6)
+        result = await client.save(request)
+        texts += [repr(result), str(result)]
+    await client.aclose()
+    assert occurrences(texts) == dict.fromkeys(SECRETS, 0)
