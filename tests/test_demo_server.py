@@ -885,7 +885,7 @@ def test_cli_serves_until_interrupted() -> None:
     )
     try:
         assert process.stdout is not None
-        banner = process.stdout.readline()
+        banner = "".join(process.stdout.readline() for _ in range(7))
         url = re.search(r"http://127\.0\.0\.1:\d+", banner)
         assert url, banner
         assert SUPERADMIN_TOKEN in banner and ADMIN_TOKEN in banner and "curl" in banner

@@ -830,11 +830,15 @@ def serve_forever_cli(
             f"warning: listening on {host}: demo tokens are public; use 127.0.0.1",
             file=sys.stderr,
         )
+    faults_url = f"{server.url}{CONTROL_FAULTS_PATH}"
     print(
-        f"Tether demo server on {server.url} | superadmin token: {SUPERADMIN_TOKEN} | "
-        f"admin token: {ADMIN_TOKEN} | inject a fault: curl -X POST "
-        f'{server.url}{CONTROL_FAULTS_PATH} -d \'{{"fault": "503-html", "times": 1}}\' '
-        f"(clear: curl -X DELETE {server.url}{CONTROL_FAULTS_PATH}) | Ctrl+C to stop",
+        f"Tether demo server on {server.url}\n"
+        f"  superadmin token: {SUPERADMIN_TOKEN}\n"
+        f"  admin token (GET only): {ADMIN_TOKEN}\n"
+        f"  app: TETHER_TOKEN={SUPERADMIN_TOKEN} tether-voice --url {server.url}\n"
+        f"  inject a fault: curl -X POST {faults_url} -d '{{\"fault\": \"503-html\"}}'\n"
+        f"  clear faults:   curl -X DELETE {faults_url}\n"
+        "Ctrl+C to stop.",
         flush=True,
     )
     try:
