@@ -159,3 +159,20 @@ def test_unknown_fields_survive_after_save() -> None:
     loaded = VoiceAiConfig.model_validate({"region": "ca", "sinchEstTrunkId": "t"})
     after = FormState.from_loaded(loaded).with_value("sinchEstTrunkId", "u").after_save()
     assert after.loaded.unknown_fields == {"region": "ca"}
+
+
+def test_unconfirmed_after_save_names_values_that_did_not_stick() -> None:
+    form = (
+        FormState.from_loaded(LOADED)
+        .with_value("sinchEstTrunkId", "trunk-9")
+        .with_value("sinchEstProjectId", "proj-9")
+        .with_value("elevenlabsApiKey", "k")
+    )
+    as_sent = form.after_save().loaded
+    assert form.unconfirmed_after_save(as_sent) == []
+    normalised = as_sent.model_copy(update={"sinch_est_trunk_id": "TRUNK-9"})
+    assert form.unconfirmed_after_save(normalised) == ["Sinch EST trunk ID"]
+    key_dropped = as_sent.model_copy(update={"elevenlabs_api_key_configured": False})
+    assert form.unconfirmed_after_save(key_dropped) == ["ElevenLabs API key"]
+    unknown = as_sent.model_copy(update={"elevenlabs_api_key_configured": None})
+    assert form.unconfirmed_after_save(unknown) == []

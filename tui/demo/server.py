@@ -836,7 +836,7 @@ def serve_forever_cli(
         f"  superadmin token: {SUPERADMIN_TOKEN}\n"
         f"  admin token (GET only): {ADMIN_TOKEN}\n"
         f"  app: TETHER_TOKEN={SUPERADMIN_TOKEN} tether-voice --url {server.url}\n"
-        f"  inject a fault: curl -X POST {faults_url} -d '{{\"fault\": \"503-html\"}}'\n"
+        f'  inject a fault: curl -X POST {faults_url} -d \'{{"fault": "503-html"}}\'\n'
         f"  clear faults:   curl -X DELETE {faults_url}\n"
         "Ctrl+C to stop.",
         flush=True,

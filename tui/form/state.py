@@ -142,6 +142,28 @@ class FormState:
         loaded = VoiceAiConfig.model_validate({**self.loaded.model_dump(by_alias=True), **update})
         return FormState.from_loaded(loaded)
 
+    def unconfirmed_after_save(self, reloaded: VoiceAiConfig) -> list[str]:
+        """Labels of sent changes that the re-read does not show (normalised, or overwritten).
+
+        Identifiers must read back as sent; a secret's "configured" flag must not read
+        back as false (None means the server did not say, which proves nothing).
+        """
+        expected = self.after_save().loaded
+        labels: list[str] = []
+        for spec in self.changed_specs():
+            if spec.loaded_from_server:
+                mismatch = expected.wire_value(spec.wire_name) != reloaded.wire_value(
+                    spec.wire_name
+                )
+            else:
+                flag = spec.configured_flag
+                mismatch = bool(
+                    flag and expected.wire_value(flag) and reloaded.wire_value(flag) is False
+                )
+            if mismatch:
+                labels.append(spec.label)
+        return labels
+
     def _describe_before(self, spec: FieldSpec) -> str:
         if spec.loaded_from_server:
             return describe_plain(spec, initial_value(self.loaded, spec))

@@ -236,8 +236,18 @@ class EditorScreen(Screen[None]):
             )
             return
         self._show_loaded(FormState.from_loaded(reloaded))
+        unconfirmed = form.unconfirmed_after_save(reloaded)
+        if unconfirmed:
+            self.status.outcome = Outcome.of(
+                Tone.WARNING,
+                f"Saved — server said: {said}. But the re-read differs for: "
+                + ", ".join(unconfirmed),
+                "The server may have normalised the value, or someone else changed it: "
+                "check the form, which now shows what the server holds.",
+            )
+            return
         self.status.outcome = Outcome.of(
             Tone.SUCCESS,
             f"Saved — server said: {said}",
-            f"Re-read the configuration: {count} field{'s' if count != 1 else ''} applied.",
+            f"Re-read from the server: {count} change{'s' if count != 1 else ''} confirmed.",
         )
