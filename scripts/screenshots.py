@@ -24,7 +24,7 @@ async def render(scenario: Scenario) -> str:
     with DemoServer() as server:
         app = scenario.make_app(server)
         async with app.run_test(size=SIZE) as pilot:
-            await scenario.steps(pilot)
+            await scenario.steps(pilot, server)
             await pilot.pause()
             return app.export_screenshot(title=f"tether-voice — {scenario.title}")
 

@@ -9,15 +9,14 @@ to work.
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 from textual.pilot import Pilot
 
+from tests.screen_text import svg_text
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
 from tui.demo.faults import Fault
@@ -31,12 +30,6 @@ EST_SECRET = "est-leakcheck-secret-0a9f"
 SECRETS = (KEY, EST_SECRET, SUPERADMIN_TOKEN)
 SNAPSHOT_DIR = Path(__file__).parent / "__snapshots__"
 SCREENSHOT_DIR = Path(__file__).parent.parent / "screenshots"
-
-
-def svg_text(svg: str) -> str:
-    """The characters an SVG screenshot shows, with markup gone and spaces restored,
-    so a value split across styled spans is still found."""
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
 def occurrences(texts: list[str]) -> dict[str, int]:

@@ -18,4 +18,4 @@ SIZE = (100, 32)
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
 def test_screen_state(scenario: Scenario, demo_server: DemoServer, snap_compare) -> None:
     app = scenario.make_app(demo_server)
-    assert snap_compare(app, terminal_size=SIZE, run_before=scenario.steps)
+    assert snap_compare(app, terminal_size=SIZE, run_before=scenario.run_before(demo_server))

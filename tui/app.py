@@ -51,16 +51,12 @@ class VoiceConfigApp(App[None]):
         await self.client.aclose()
 
     async def action_quit(self) -> None:
-        editor = self.screen if isinstance(self.screen, EditorScreen) else None
-        editor = editor or next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
-        count = editor.unsaved_count if editor else 0
-        if not count or isinstance(self.screen, ConfirmScreen):
+        """Quit, asking first when leaving would lose edits or abandon a save in flight."""
+        if isinstance(self.screen, ConfirmScreen):
+            return  # a question is already on screen: answer it first
+        editor = next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
+        question = editor.quit_question() if editor else None
+        if question is None:
             self.exit()
             return
-        self.push_screen(
-            ConfirmScreen(
-                f"Quit and discard {count} unsaved change{'s' if count != 1 else ''}?",
-                "Nothing has been sent to the server.",
-            ),
-            lambda yes: self.exit() if yes else None,
-        )
+        self.push_screen(ConfirmScreen(*question), lambda yes: self.exit() if yes else None)

@@ -25,7 +25,8 @@ TYPED_API_KEY = "sk_scenario_typed_key_8f3a91"
 TYPED_KEY_SECRET = "scenario-est-secret-77c2"
 """Known secret values the scenarios type, so leak tests can search every output for them."""
 
-Steps = Callable[[Pilot], Awaitable[None]]
+Steps = Callable[[Pilot, DemoServer], Awaitable[None]]
+"""Keys a user presses; the server is there for what happens elsewhere meanwhile."""
 
 
 async def settle(pilot: Pilot) -> None:
@@ -56,11 +57,11 @@ async def paste_into(pilot: Pilot, wire_name: str, text: str, *, replace: bool =
     await pilot.pause()
 
 
-async def loaded(pilot: Pilot) -> None:
+async def loaded(pilot: Pilot, server: DemoServer) -> None:
     await settle(pilot)
 
 
-async def edited(pilot: Pilot) -> None:
+async def edited(pilot: Pilot, server: DemoServer) -> None:
     await settle(pilot)
     await paste_into(pilot, "elevenlabsApiKey", TYPED_API_KEY)
     await paste_into(pilot, "sinchEstKeySecret", TYPED_KEY_SECRET)
@@ -68,15 +69,24 @@ async def edited(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def review(pilot: Pilot) -> None:
-    await edited(pilot)
+async def review(pilot: Pilot, server: DemoServer) -> None:
+    await edited(pilot, server)
     await pilot.press("ctrl+s")
     await pilot.pause()
 
 
-async def saved(pilot: Pilot) -> None:
-    await review(pilot)
+async def saved(pilot: Pilot, server: DemoServer) -> None:
+    await review(pilot, server)
     await pilot.press("enter")
+    await settle(pilot)
+
+
+async def review_stale(pilot: Pilot, server: DemoServer) -> None:
+    """A colleague saves between load and review; the user typed a doubtful domain."""
+    await settle(pilot)
+    await paste_into(pilot, "sinchEstTrunkDomain", "new-trunk.sinch.com ", replace=True)
+    server.state.mutate(sinchEstTrunkId="trunk-from-colleague")
+    await pilot.press("ctrl+s")
     await settle(pilot)
 
 
@@ -93,6 +103,14 @@ class Scenario:
     fault: Fault | None = None
     fault_method: str | None = "POST"
 
+    def run_before(self, server: DemoServer) -> Callable[[Pilot], Awaitable[None]]:
+        """The steps in the shape ``snap_compare(run_before=...)`` expects."""
+
+        async def run(pilot: Pilot) -> None:
+            await self.steps(pilot, server)
+
+        return run
+
     def make_app(self, server: DemoServer) -> VoiceConfigApp:
         if self.fault is not None:
             server.inject(self.fault, method=self.fault_method)
@@ -105,6 +123,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("loaded", "The configuration as loaded", loaded),
     Scenario("edited", "Edited: two secrets pasted (masked), a trunk ID typed", edited),
     Scenario("review", "Review: exactly what will be sent", review),
+    Scenario(
+        "review_stale", "Review: changed on the server meanwhile, a value to check", review_stale
+    ),
     Scenario("saved", "Saved and re-read", saved),
     Scenario(
         "error_string",

@@ -102,3 +102,10 @@ FIELDS: tuple[FieldSpec, ...] = (
 )
 
 FIELDS_BY_NAME: dict[str, FieldSpec] = {spec.wire_name: spec for spec in FIELDS}
+
+FLAG_LABELS: dict[str, str] = {
+    "elevenlabsApiKeyConfigured": "ElevenLabs API key",
+    "elevenlabsToolSecretConfigured": "ElevenLabs tool secret",
+    "sinchEstConfigured": "Sinch EST credentials",
+}
+"""What each "configured" flag of the GET is about, in the user's words."""

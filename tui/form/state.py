@@ -7,6 +7,7 @@ can be tested exhaustively. The UI feeds raw widget values in through
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -16,6 +17,7 @@ from pydantic import SecretStr
 from tui.api.models import VoiceAiConfig
 from tui.form.fields import FIELDS, FIELDS_BY_NAME, FieldKind, FieldSpec
 from tui.form.masking import MASK
+from tui.form.warnings import value_warnings
 
 FieldValue = str | bool | SecretStr | None
 """Provider: ``str | None``; identifiers and key ID: ``str``; secrets: ``SecretStr``;
@@ -71,6 +73,7 @@ class Change:
     spec: FieldSpec
     before: str
     after: str
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,9 +123,20 @@ class FormState:
     def changes(self) -> list[Change]:
         """The review's rows, in form order. Secrets only ever appear as :data:`MASK`."""
         return [
-            Change(spec, self._describe_before(spec), self._describe_after(spec))
+            Change(
+                spec,
+                self._describe_before(spec),
+                self._describe_after(spec),
+                tuple(self.warnings(spec.wire_name)),
+            )
             for spec in self.changed_specs()
         ]
+
+    def warnings(self, wire_name: str) -> list[str]:
+        """Second-look warnings for a field the user changed (never for untouched ones)."""
+        if not self.is_changed(wire_name):
+            return []
+        return value_warnings(FIELDS_BY_NAME[wire_name], self.plain_value(wire_name))
 
     def after_save(self) -> FormState:
         """The form once the server accepted its changes: what was sent becomes the baseline.
@@ -178,9 +192,23 @@ class FormState:
 
 
 def describe_plain(spec: FieldSpec, value: FieldValue) -> str:
-    """A non-secret value as the review shows it: quoted, so whitespace is visible."""
+    """A non-secret value as the review shows it: quoted, so whitespace is visible, with
+    control characters escaped and long pastes shortened, so one value stays one line."""
     if spec.kind is FieldKind.PROVIDER and value is None:
         return "none"
     if value == "":
         return "(empty)"
-    return f'"{value}"' if spec.kind is not FieldKind.PROVIDER else str(value)
+    text = str(value)
+    if spec.kind is FieldKind.PROVIDER:
+        return text
+    shown = "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) == "Cc"
+        else char
+        for char in text[:DISPLAY_LIMIT]
+    )
+    more = f" … ({len(text):,} characters)" if len(text) > DISPLAY_LIMIT else ""
+    return f'"{shown}"{more}'
+
+
+DISPLAY_LIMIT = 80

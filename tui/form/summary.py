@@ -16,7 +16,11 @@ _SYMBOL = {"configured": "✓", "not set": "✗", "unknown": "?"}
 
 
 def _flag(config: VoiceAiConfig, wire_name: str) -> str:
-    status = configured_status(config, FIELDS_BY_NAME[wire_name])
+    return with_symbol(configured_status(config, FIELDS_BY_NAME[wire_name]))
+
+
+def with_symbol(status: str) -> str:
+    """ "configured" → "✓ configured": the symbol carries the meaning without colour."""
     return f"{_SYMBOL.get(status, '')} {status}".strip()
 
 

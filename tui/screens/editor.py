@@ -15,16 +15,19 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from tui.api.failures import ApiFailure
 from tui.form.body import build_save_request
+from tui.form.drift import detect_drift, rebase
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.config_summary import ConfigSummary
+from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 
@@ -48,6 +51,8 @@ class EditorScreen(Screen[None]):
     """None until the first successful load."""
     busy: reactive[str] = reactive("")
     """"loading" or "saving" while a request is in flight; the form is locked meanwhile."""
+
+    _focus_before_lock: Widget | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,6 +81,22 @@ class EditorScreen(Screen[None]):
     def unsaved_count(self) -> int:
         return self.form.change_count if self.form else 0
 
+    def quit_question(self) -> tuple[str, str] | None:
+        """What to ask before quitting, or None when quitting loses nothing."""
+        if self.busy == "saving":
+            return (
+                "A save is in flight. Quit anyway?",
+                "If you leave now, whether it was applied is unknown: "
+                "open the app again and check before saving again.",
+            )
+        count = self.unsaved_count
+        if count:
+            return (
+                f"Quit and discard {count} unsaved change{'s' if count != 1 else ''}?",
+                "Nothing has been sent to the server.",
+            )
+        return None
+
     def watch_form(self, form: FormState | None) -> None:
         count = self.unsaved_count
         counter = self.query_one("#change-counter", Static)
@@ -91,6 +112,8 @@ class EditorScreen(Screen[None]):
         if form is not None:
             for row in self.query(FieldRow):
                 row.changed = form.is_changed(row.spec.wire_name)
+                row.warned = bool(form.warnings(row.spec.wire_name))
+            self._show_field_help()
 
     def watch_busy(self, busy: str) -> None:
         self._set_form_enabled(not busy and self.form is not None)
@@ -104,7 +127,14 @@ class EditorScreen(Screen[None]):
             row.show_state(form)
 
     def _set_form_enabled(self, enabled: bool) -> None:
-        self.query_one("#form").disabled = not enabled
+        """Lock or unlock the form, putting focus back where it was after a lock."""
+        form = self.query_one("#form")
+        if not enabled and not form.disabled and self.focused is not None:
+            self._focus_before_lock = self.focused
+        form.disabled = not enabled
+        if enabled and self.focused is None and self._focus_before_lock is not None:
+            self._focus_before_lock.focus()
+            self._focus_before_lock = None
 
     # ----- widgets → state -------------------------------------------------------
 
@@ -113,10 +143,27 @@ class EditorScreen(Screen[None]):
         if self.form is not None:
             self.form = self.form.with_value(event.wire_name, event.value)
 
+    @on(FieldInput.PasteNotice)
+    def _paste_notice(self, notice: FieldInput.PasteNotice) -> None:
+        tone = Tone.WARNING if notice.refused else Tone.INFO
+        row = notice.input.parent
+        label = row.spec.label if isinstance(row, FieldRow) else "Field"
+        self.status.outcome = Outcome.of(tone, f"{label}: {notice.text}")
+
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
+        self._show_field_help()
+
+    def _show_field_help(self) -> None:
+        """Under the form: the focused field's warnings if it has any, else its hint."""
         row = self._focused_row()
-        self.query_one("#form").border_subtitle = row.spec.hint if row else ""
+        help_text = ""
+        if row is not None:
+            warnings = self.form.warnings(row.spec.wire_name) if self.form else []
+            help_text = f"⚠ {'; '.join(warnings)}" if warnings else row.spec.hint
+        form = self.query_one("#form")
+        form.border_subtitle = help_text
+        form.set_class(help_text.startswith("⚠"), "-warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("review", "reload") and self.busy:
@@ -141,32 +188,58 @@ class EditorScreen(Screen[None]):
             row.toggle_reveal()
 
     def action_review(self) -> None:
-        if self.busy or self.form is None:
-            if self.form is None:
-                self.status.outcome = Outcome.of(
-                    Tone.WARNING,
-                    "Nothing to save: the configuration is not loaded.",
-                    "Next: reload (ctrl+r).",
-                )
+        if self.busy:
+            return
+        if self.form is None:
+            self.status.outcome = Outcome.of(
+                Tone.WARNING,
+                "Nothing to save: the configuration is not loaded.",
+                "Next: reload (ctrl+r).",
+            )
             return
         if not self.form.change_count:
             self.status.outcome = Outcome.of(
                 Tone.INFO, "Nothing to save: no field was changed. Nothing was sent."
             )
             return
-        form = self.form
-        request = build_save_request(form)
-        review = ReviewScreen(form.changes(), request.redacted_body(MASK), self.app.target_label)
+        self.open_review(self.form)
 
-        def confirmed(send: bool | None) -> None:
-            if send and self.form is form and not self.busy:
+    @work(exclusive=True, group="api")
+    async def open_review(self, form: FormState) -> None:
+        """Re-read the server first (there is no ETag), then show exactly what will be sent."""
+        self.busy = "checking"
+        self.status.outcome = Outcome.of(Tone.BUSY, "Checking the server for changes…")
+        try:
+            fresh = await self.app.client.load()
+        finally:
+            self.busy = ""
+        request = build_save_request(form)
+        if isinstance(fresh, ApiFailure):
+            drift, recheck_failed = [], fresh.summary
+        else:
+            drift, recheck_failed = detect_drift(form, fresh), None
+        self.status.outcome = Outcome.of(Tone.INFO, "Review open: nothing sent yet.")
+        review = ReviewScreen(
+            form.changes(),
+            request.redacted_body(MASK),
+            self.app.target_label,
+            drift=drift,
+            recheck_failed=recheck_failed,
+        )
+
+        def answered(send: bool | None) -> None:
+            if drift and not isinstance(fresh, ApiFailure) and self.form is form:
+                # Untouched fields now show what the server holds; edits are kept.
+                self._show_loaded(rebase(form, fresh))
+            if send and not self.busy:
                 self.save_config(request, form)
             elif not send:
+                note = " Untouched fields now show the server's newer values." if drift else ""
                 self.status.outcome = Outcome.of(
-                    Tone.INFO, "Review closed: nothing was sent. Your edits are kept."
+                    Tone.INFO, f"Review closed: nothing was sent. Your edits are kept.{note}"
                 )
 
-        self.app.push_screen(review, confirmed)
+        self.app.push_screen(review, answered)
 
     def action_reload(self) -> None:
         if self.busy:

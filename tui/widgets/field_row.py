@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Select, Static, Switch
 
 from tui.form.fields import PROVIDER_CHOICES, FieldKind, FieldSpec
 from tui.form.state import FormState, configured_status
+from tui.widgets.field_input import FieldInput
 
 NO_PROVIDER = ""
 """The select's value for "no provider" (``null`` on the wire): Select cannot hold ``None``."""
@@ -39,6 +40,8 @@ class FieldRow(Horizontal):
 
     changed: reactive[bool] = reactive(False)
     revealed: reactive[bool] = reactive(False)
+    warned: reactive[bool] = reactive(False)
+    """The value looks mistyped; the warning itself is shown under the form."""
 
     def __init__(self, spec: FieldSpec) -> None:
         super().__init__(id=f"row-{spec.wire_name}", classes="field-row")
@@ -59,7 +62,7 @@ class FieldRow(Horizontal):
             case FieldKind.ACTION:
                 return Switch(id=editor_id)
             case _:
-                return Input(password=self.spec.masked, compact=True, id=editor_id)
+                return FieldInput(password=self.spec.masked, compact=True, id=editor_id)
 
     @property
     def editor(self) -> Widget:
@@ -104,6 +107,9 @@ class FieldRow(Horizontal):
         self.set_class(self.changed, "-changed")
         self._refresh_marker()
 
+    def watch_warned(self) -> None:
+        self._refresh_marker()
+
     def _refresh_marker(self) -> None:
         if not self.is_mounted:
             return
@@ -114,6 +120,8 @@ class FieldRow(Horizontal):
                 word for word, on in (("changed", self.changed), ("shown", self.revealed)) if on
             )
             text = f"● {text}" if text else ""
+        if self.warned:
+            text = f"{text} ⚠".strip()
         self.query_one(".field-marker", Static).update(text)
 
     def on_mount(self) -> None:
