@@ -25,3 +25,13 @@ def superadmin(demo_server: DemoServer) -> ConnectionSettings:
 @pytest.fixture
 def admin(demo_server: DemoServer) -> ConnectionSettings:
     return ConnectionSettings(demo_server.url, SecretStr(ADMIN_TOKEN), read_timeout=5.0)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the fault matrix (fault by phase → outcome) when its tests ran."""
+    from tests.fault_matrix_report import RESULTS, render
+
+    if RESULTS:
+        terminalreporter.section("fault matrix: fault by phase → outcome")
+        for line in render(["load", "recheck", "save", "reread"]):
+            terminalreporter.write_line(line)

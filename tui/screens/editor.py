@@ -302,10 +302,13 @@ class EditorScreen(Screen[None]):
         finally:
             self.busy = ""
         if isinstance(reloaded, ApiFailure):
+            *what, _next = reloaded.lines()
             self.status.outcome = Outcome.of(
                 Tone.WARNING,
-                f"Saved — server said: {said}. But re-reading failed: {reloaded.summary}",
-                "The flags shown may be out of date: reload (ctrl+r) before editing further.",
+                f"Saved — server said: {said}. But re-reading it failed:",
+                *what,
+                "Next: the form shows what was sent; reload (ctrl+r) to see the server's "
+                "state before editing further.",
             )
             return
         self._show_loaded(FormState.from_loaded(reloaded))
