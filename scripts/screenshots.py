@@ -17,13 +17,12 @@ from tui.demo.scenarios import SCENARIOS, Scenario
 from tui.demo.server import DemoServer
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
-SIZE = (100, 32)
 
 
 async def render(scenario: Scenario) -> str:
     with DemoServer() as server:
         app = scenario.make_app(server)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=scenario.size) as pilot:
             await scenario.steps(pilot, server)
             await pilot.pause()
             return app.export_screenshot(title=f"tether-voice — {scenario.title}")

@@ -12,10 +12,13 @@ import pytest
 from tui.demo.scenarios import SCENARIOS, Scenario
 from tui.demo.server import DemoServer
 
-SIZE = (100, 32)
-
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
-def test_screen_state(scenario: Scenario, demo_server: DemoServer, snap_compare) -> None:
+def test_screen_state(
+    scenario: Scenario, demo_server: DemoServer, snap_compare, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)  # restored after; make_app may set it
     app = scenario.make_app(demo_server)
-    assert snap_compare(app, terminal_size=SIZE, run_before=scenario.run_before(demo_server))
+    assert snap_compare(
+        app, terminal_size=scenario.size, run_before=scenario.run_before(demo_server)
+    )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
 from tui.screens.confirm import ConfirmScreen
@@ -40,6 +44,20 @@ class VoiceConfigApp(App[None]):
         if self.demo:
             return "the DEMO server"
         return self.settings.base_url
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every editor action by name, next to Textual's own (theme, keys…)."""
+        yield from super().get_system_commands(screen)
+        editor = next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
+        if editor is None:
+            return
+        for binding in editor.BINDINGS:
+            if isinstance(binding, Binding) and binding.show:
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip} ({binding.key})",
+                    partial(editor.run_action, binding.action),
+                )
 
     def on_mount(self) -> None:
         self.sub_title = (

@@ -6,8 +6,9 @@ pictures in the README are exactly the states the tests pin down.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import SecretStr
 from textual import events
@@ -90,6 +91,18 @@ async def review_stale(pilot: Pilot, server: DemoServer) -> None:
     await settle(pilot)
 
 
+async def help_screen(pilot: Pilot, server: DemoServer) -> None:
+    await settle(pilot)
+    await pilot.press("f1")
+    await pilot.pause()
+
+
+async def numbers_screen(pilot: Pilot, server: DemoServer) -> None:
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A state a user can see: how to reach it, and against which server."""
@@ -102,6 +115,9 @@ class Scenario:
     """None: the demo server's URL."""
     fault: Fault | None = None
     fault_method: str | None = "POST"
+    size: tuple[int, int] = (100, 32)
+    no_color: bool = False
+    """Run as if ``NO_COLOR`` were set: state must still read without colour."""
 
     def run_before(self, server: DemoServer) -> Callable[[Pilot], Awaitable[None]]:
         """The steps in the shape ``snap_compare(run_before=...)`` expects."""
@@ -116,6 +132,8 @@ class Scenario:
             server.inject(self.fault, method=self.fault_method)
         url = self.url or server.url
         settings = ConnectionSettings(url, SecretStr(self.token), read_timeout=5.0)
+        if self.no_color:
+            os.environ["NO_COLOR"] = "1"  # Textual reads (and removes) it when the app is made
         return VoiceConfigApp(settings, demo=self.url is None)
 
 
@@ -143,6 +161,30 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "refused", "Connection refused at start", loaded, url=REFUSED_URL, token="not-a-real-token"
     ),
+)
+
+SMALL = (80, 24)
+LARGE = (160, 48)
+
+
+def _variant(name: str, suffix: str, **changes: object) -> Scenario:
+    base = next(scenario for scenario in SCENARIOS if scenario.name == name)
+    return replace(base, name=f"{name}_{suffix}", **changes)  # type: ignore[arg-type]
+
+
+SCENARIOS += (
+    _variant("loaded", "80x24", size=SMALL),
+    _variant("edited", "80x24", size=SMALL),
+    _variant("review", "80x24", size=SMALL),
+    _variant("error_structured", "80x24", size=SMALL),
+    _variant("refused", "80x24", size=SMALL),
+    _variant("loaded", "no_color", size=SMALL, no_color=True),
+    _variant("edited", "no_color", size=SMALL, no_color=True),
+    _variant("error_structured", "no_color", size=SMALL, no_color=True),
+    _variant("loaded", "160x48", size=LARGE),
+    _variant("review_stale", "160x48", size=LARGE),
+    Scenario("help", "Help: every key", help_screen, size=SMALL),
+    Scenario("numbers", "Phone numbers", numbers_screen, size=SMALL),
 )
 
 SCENARIOS_BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -29,6 +29,7 @@ from tui.screens.review import ReviewScreen
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
+from tui.widgets.phone_numbers import PhoneNumbersTable
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 
 if TYPE_CHECKING:
@@ -42,10 +43,40 @@ class EditorScreen(Screen[None]):
     app: VoiceConfigApp
 
     BINDINGS = [
-        Binding("ctrl+s", "review", "Review & save", id="editor.save"),
-        Binding("ctrl+r", "reload", "Reload", id="editor.reload"),
-        Binding("ctrl+t", "toggle_reveal", "Show/hide secret", id="editor.reveal"),
+        Binding(
+            "ctrl+s",
+            "review",
+            "Save",
+            tooltip="Review exactly what will be sent, then send it",
+            id="editor.save",
+        ),
+        Binding(
+            "ctrl+r",
+            "reload",
+            "Reload",
+            tooltip="Load the configuration from the server again",
+            id="editor.reload",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_reveal",
+            "Reveal",
+            tooltip="Show or hide the focused secret (hidden again when focus leaves)",
+            id="editor.reveal",
+        ),
+        Binding(
+            "ctrl+n",
+            "phone_numbers",
+            "Numbers",
+            tooltip="List the organization's phone numbers",
+            id="editor.numbers",
+        ),
+        Binding("f1", "help", "Help", tooltip="List every key", id="editor.help"),
+        Binding("question_mark", "help", "Help", show=False, id="editor.help_alt"),
     ]
+
+    WIDE = (140, 40)
+    """At least this many columns and rows: the phone numbers show beside the form."""
 
     form: reactive[FormState | None] = reactive(None, always_update=True)
     """None until the first successful load."""
@@ -56,20 +87,28 @@ class EditorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield ConfigSummary("Not loaded yet.", id="summary")
-        with VerticalScroll(id="form", can_focus=False):
-            for spec in FIELDS:
-                yield FieldRow(spec)
-        yield Static("", id="change-counter")
-        yield StatusPanel(id="status")
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield ConfigSummary("Not loaded yet.", id="summary")
+                with VerticalScroll(id="form", can_focus=False):
+                    for spec in FIELDS:
+                        yield FieldRow(spec)
+                yield Static("", id="change-counter")
+                yield StatusPanel(id="status")
+            yield PhoneNumbersTable(id="numbers-panel")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#form").border_title = "Edit"
         self.query_one("#summary").border_title = "On the server now"
         self.query_one("#status").border_title = "Status"
+        self.query_one("#numbers-panel").border_title = "Phone numbers"
         self._set_form_enabled(False)
         self.load_config()
+
+    def on_resize(self) -> None:
+        wide_w, wide_h = self.WIDE
+        self.set_class(self.size.width >= wide_w and self.size.height >= wide_h, "-wide")
 
     # ----- state → widgets -------------------------------------------------------
 
@@ -123,6 +162,7 @@ class EditorScreen(Screen[None]):
         """Replace the form wholesale (after a load or a save) and redraw every field."""
         self.form = form
         self.query_one(ConfigSummary).show_config(form.loaded)
+        self.query_one("#numbers-panel", PhoneNumbersTable).show_config(form.loaded)
         for row in self.query(FieldRow):
             row.show_state(form)
 
@@ -170,6 +210,8 @@ class EditorScreen(Screen[None]):
             return None  # shown, but greyed out: one request at a time
         if action == "toggle_reveal":
             return True if self._focused_secret_row() else None
+        if action == "phone_numbers":
+            return not self.has_class("-wide") or None
         return True
 
     def _focused_row(self) -> FieldRow | None:
@@ -181,6 +223,24 @@ class EditorScreen(Screen[None]):
         return row if row and row.spec.masked else None
 
     # ----- actions ---------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(
+            HelpScreen(
+                [
+                    ("Editor", [b for b in self.BINDINGS if isinstance(b, Binding) and b.show]),
+                    ("Review", [b for b in ReviewScreen.BINDINGS if isinstance(b, Binding)]),
+                    ("Anywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
+                ]
+            )
+        )
+
+    def action_phone_numbers(self) -> None:
+        from tui.screens.phone_numbers import PhoneNumbersScreen
+
+        self.app.push_screen(PhoneNumbersScreen(self.form.loaded if self.form else None))
 
     def action_toggle_reveal(self) -> None:
         row = self._focused_secret_row()

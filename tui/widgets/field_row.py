@@ -114,12 +114,10 @@ class FieldRow(Horizontal):
         if not self.is_mounted:
             return
         if self.spec.kind is FieldKind.ACTION:
-            text = "● ON: on save" if self.changed else "off"
+            text = "● ON" if self.changed else "off"
         else:
-            text = ", ".join(
-                word for word, on in (("changed", self.changed), ("shown", self.revealed)) if on
-            )
-            text = f"● {text}" if text else ""
+            word = "shown" if self.revealed else "changed" if self.changed else ""
+            text = f"{'● ' if self.changed else ''}{word}"
         if self.warned:
             text = f"{text} ⚠".strip()
         self.query_one(".field-marker", Static).update(text)

@@ -1,0 +1,113 @@
+"""SSH first: everything reachable by keyboard, and the form fits 80x24."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from tests.screen_text import screen_text
+from tests.test_editor_flows import editor, make_app, status_text
+from tui.demo.faults import Fault
+from tui.demo.scenarios import settle
+from tui.demo.server import DemoServer
+from tui.screens.editor import EditorScreen
+from tui.screens.help import HelpScreen
+from tui.screens.phone_numbers import PhoneNumbersScreen
+
+
+def fully_visible(screen: EditorScreen, selector: str) -> bool:
+    """The widget's whole region lies on the screen (nothing scrolled or cut off)."""
+    region = screen.query_one(selector).region
+    return bool(region.height) and screen.region.contains_region(region)
+
+
+@pytest.mark.parametrize("fault", [None, Fault.SERVER_ERROR_STRUCTURED])
+async def test_every_field_counter_and_status_fit_80x24(
+    demo_server: DemoServer, fault: Fault | None
+) -> None:
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if fault:
+            demo_server.inject(fault, method="POST")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            screen = editor(pilot)
+            screen.query_one("#field-sinchEstTrunkId").focus()
+            await pilot.press("x", "ctrl+s")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "ELEVENLABS_UNREACHABLE" in status_text(pilot)
+        screen = editor(pilot)
+        for row in screen.query(".field-row"):
+            assert fully_visible(screen, f"#{row.id}"), row.id
+        assert fully_visible(screen, "#change-counter")
+        assert fully_visible(screen, "#status")
+        shown = " ".join(screen_text(pilot.app).split())
+        for line in screen.status.outcome.lines:  # every line of the outcome is on screen
+            assert " ".join(line.split()) in shown, line
+
+
+async def test_f1_and_question_mark_open_the_help(demo_server: DemoServer) -> None:
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, EditorScreen)
+        editor(pilot).query_one("#field-generateToolSecret").focus()  # not a text field
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+
+
+async def test_help_lists_every_shown_binding(demo_server: DemoServer) -> None:
+    async with make_app(demo_server).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        help_screen = pilot.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        listed = {binding.action for _, bindings in help_screen.sections for binding in bindings}
+        assert {"review", "reload", "toggle_reveal", "phone_numbers", "help", "quit"} <= listed
+        assert {"confirm", "back"} <= listed
+
+
+async def test_phone_numbers_table_lists_every_number(demo_server: DemoServer) -> None:
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, PhoneNumbersScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 4
+        rows = [table.get_row_at(index) for index in range(table.row_count)]
+        assert rows[0][:2] == ["+14165550101", "✓ on"]
+        assert any(row[1] == "✗ off" for row in rows)
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, EditorScreen)
+
+
+async def test_wide_terminal_shows_the_numbers_beside_the_form(demo_server: DemoServer) -> None:
+    async with make_app(demo_server).run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = editor(pilot)
+        assert screen.has_class("-wide")
+        panel = screen.query_one("#numbers-panel", DataTable)
+        assert panel.display and panel.row_count == 4
+    async with make_app(demo_server).run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert not editor(pilot).query_one("#numbers-panel").display
+
+
+async def test_command_palette_offers_every_editor_action(demo_server: DemoServer) -> None:
+    async with make_app(demo_server).run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app = pilot.app
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Save", "Reload", "Reveal", "Numbers", "Help"} <= titles
+        assert "Quit the application" in titles or "Quit" in " ".join(titles)
+        assert any("theme" in title.lower() for title in titles)
+        save = next(c for c in app.get_system_commands(app.screen) if c.title == "Save")
+        await save.callback()
+        await settle(pilot)
+        assert "Nothing to save" in status_text(pilot)
