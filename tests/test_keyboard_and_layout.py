@@ -111,3 +111,30 @@ async def test_command_palette_offers_every_editor_action(demo_server: DemoServe
         await save.callback()
         await settle(pilot)
         assert "Nothing to save" in status_text(pilot)
+
+
+async def test_keys_typed_in_one_burst_after_tab_land_in_the_next_field(
+    demo_server: DemoServer,
+) -> None:
+    """Over a slow link, tab and the next keys arrive together; none may hit the old field."""
+    from textual import events
+
+    async with make_app(demo_server).run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = editor(pilot)
+        screen.query_one("#field-elevenlabsApiKey").focus()
+        await pilot.pause()
+        driver = pilot.app._driver
+        assert driver is not None
+        bursts = [
+            [("a", "a"), ("tab", "\t"), ("space", " ")],
+            [("tab", "\t"), ("x", "x"), ("y", "y"), ("tab", "\t"), ("z", "z")],
+        ]
+        for burst in bursts:
+            for key, char in burst:
+                driver.send_message(events.Key(key, char))  # no waiting between keys
+            await pilot.pause(0.2)
+        assert screen.query_one("#field-elevenlabsApiKey").value == "a"
+        assert screen.query_one("#field-generateToolSecret").value is True
+        assert screen.query_one("#field-sinchEstKeyId").value == "xy"
+        assert screen.query_one("#field-sinchEstKeySecret").value == "z"

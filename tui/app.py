@@ -30,6 +30,18 @@ class VoiceConfigApp(App[None]):
             priority=True,
             id="app.quit",
         ),
+        # Focus moves as the key arrives, not when the focused widget gets to it: over
+        # a slow SSH link "tab" and the next keys come in one burst, and with Textual's
+        # screen-level tab binding those next keys landed in the field being left.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="app.prev",
+        ),
     ]
 
     def __init__(self, settings: ConnectionSettings, *, demo: bool = False) -> None:
