@@ -1,0 +1,207 @@
+"""The benchmark script's pure helpers (no timing assertions: numbers come from the script).
+
+One smoke test runs a single pseudo-terminal measurement of the baseline app, to prove
+the plumbing (spawn, marker search, VmHWM, reaping) works; it asserts what was seen,
+never how fast.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench.py"
+
+
+def _load_bench() -> ModuleType:
+    """scripts/ is not a package: load the file as a module (registered first, as
+    dataclasses look their module up in sys.modules)."""
+    spec = importlib.util.spec_from_file_location("tether_bench", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_bench()
+
+
+# --- strip_ansi -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        ("plain text", "plain text"),
+        ("\x1b[38;5;253;48;5;17mtether\x1b[0m-voice", "tether-voice"),
+        ("\x1b[10;28Hdemo\x1b[1;38;5;214mX", "demoX"),
+        ("\x1b[?1049h\x1b[?25l\x1b[>25u\x1b[?2026$pready", "ready"),
+        ("\x1b]22;default\x07a\x1b]0;title\x1b\\b", "ab"),
+        ("\x1bP+q544e\x1b\\ok", "ok"),
+        ("\x1b(Bx\x1b7y\x1b8", "xy"),
+        ("line\r\nnext\x07", "line\nnext"),
+        ("Saved — server said: ✓", "Saved — server said: ✓"),
+    ],
+)
+def test_strip_ansi_leaves_what_a_person_reads(raw: str, plain: str) -> None:
+    assert bench.strip_ansi(raw) == plain
+
+
+def test_strip_ansi_joins_a_word_split_by_escapes_between_its_characters() -> None:
+    marker = "demo-org.elastic-sip.sinch.com"
+    raw = "".join(f"{char}\x1b[38;5;{i}m" for i, char in enumerate(marker))
+    assert bench.strip_ansi(raw) == marker
+
+
+# --- OutputWatch: the marker search across chunk boundaries ---------------------------
+
+
+def _styled(text: str) -> bytes:
+    return f"\x1b[5;3H\x1b[1;38;5;214;48;5;233m{text}\x1b[0m".encode()
+
+
+@pytest.mark.parametrize("marker", ["demo-org.elastic-sip.sinch.com", "Saved — server said"])
+def test_marker_is_found_whatever_the_chunk_boundary(marker: str) -> None:
+    data = b"\x1b[?1049h" + _styled("before ") + _styled(marker) + _styled(" after")
+    for cut in range(len(data) + 1):  # every split: inside escapes and UTF-8 characters
+        watch = bench.OutputWatch()
+        watch.feed(data[:cut])
+        watch.feed(data[cut:])
+        assert watch.contains(marker), cut
+        assert watch.byte_count == len(data)
+
+
+def test_marker_is_found_when_fed_one_byte_at_a_time() -> None:
+    marker = "Review:"
+    data = b"\x1b[2;1H" + "".join(f"\x1b[3{i}m{c}" for i, c in enumerate(marker)).encode()
+    watch = bench.OutputWatch()
+    seen_at = None
+    for index in range(len(data)):
+        watch.feed(data[index : index + 1])
+        if seen_at is None and watch.contains(marker):
+            seen_at = index
+    assert seen_at == len(data) - 1  # only once its last character arrived
+
+
+def test_marker_absent_is_not_found() -> None:
+    watch = bench.OutputWatch()
+    watch.feed(_styled("demo-org.elastic-sip.sinch.co"))
+    assert not watch.contains("demo-org.elastic-sip.sinch.com")
+
+
+# --- statistics and formatting --------------------------------------------------------
+
+
+def test_median_and_ratio() -> None:
+    assert bench.median([3.0, 1.0, 2.0]) == 2.0
+    assert bench.median([1.0, 2.0, 3.0, 4.0]) == 2.5
+    assert bench.median([]) is None
+    assert bench.ratio(3.0, 2.0) == 1.5
+    assert bench.ratio(None, 2.0) is None
+    assert bench.ratio(1.0, None) is None
+    assert bench.ratio(1.0, 0.0) is None
+
+
+def test_formatting() -> None:
+    assert bench.fmt_ratio(2.214) == "2.21x"
+    assert bench.fmt_ratio(None) == "—"
+    assert bench.fmt_ms(0.9874) == "987 ms"
+    assert bench.fmt_mb(60204) == "58.8 MB"
+    assert bench.fmt_bytes(12777) == "12,777 B"
+    assert bench.fmt_spread([0.3, 0.1, 0.2], bench.fmt_ms) == "200 ms [100 ms, 300 ms]"
+    assert bench.fmt_spread([0.1], bench.fmt_ms) == "100 ms"
+    assert bench.fmt_spread([], bench.fmt_ms) == "failed"
+
+
+def test_targets_say_whether_met_and_by_how_much_missed() -> None:
+    assert bench.check(600, 600) == "✓"
+    assert bench.check(601, 600) == "✗"
+    assert bench.check(None, 600) == "?"
+    assert bench.target_note([100, 200, 1200], 600) == "≤ 600 B: median ✓, max ✗ (2.0x)"
+    assert bench.target_note([], 600) == "≤ 600 B: median ?, max ?"
+
+
+def test_rows_addressed_counts_distinct_rows() -> None:
+    output = b"\x1b[10;28Hx\x1b[10;30Hy\x1b[8;1Hz\x1b[30;1H\x1b[38;5;32mw\x1b[5H"
+    assert bench.rows_addressed(output) == 4
+    assert bench.rows_addressed(b"\x1b[38;5;253mno moves") == 0
+
+
+def test_parse_importtime() -> None:
+    stderr = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       120 |        120 |   _io\n"
+        "import time:      2000 |       5000 |     textual.css.model\n"
+        "import time:       900 |     706800 | tui.app\n"
+        "some other line\n"
+    )
+    costs = bench.parse_importtime(stderr)
+    assert [(c.module, c.self_us, c.cumulative_us, c.depth) for c in costs] == [
+        ("_io", 120, 120, 1),
+        ("textual.css.model", 2000, 5000, 2),
+        ("tui.app", 900, 706800, 0),
+    ]
+
+
+# --- one smoke test of the pty plumbing ------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/dev/ptmx") or not Path("/proc/self/status").exists(),
+    reason="needs pseudo-terminals (/dev/ptmx) and /proc",
+)
+def test_one_baseline_measurement_in_a_pty(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.py"
+    baseline.write_text(bench.BASELINE_SOURCE, encoding="utf-8")
+    startup = bench.Startup()
+    limits = bench.Limits(start=120.0, step=30.0)  # generous: this asserts no speed
+    bench.run_once(
+        [sys.executable, str(baseline)], bench.BASELINE_MARKER, limits, startup, None, tmp_path
+    )
+    assert startup.failures == []
+    assert len(startup.seconds) == len(startup.hwm_kb) == len(startup.frame_bytes) == 1
+    assert startup.hwm_kb[0] > 0
+    assert startup.frame_bytes[0] > len(bench.BASELINE_MARKER)
+
+
+# --- the report renders whatever was (or was not) measured ----------------------------
+
+
+def _interpreter(name: str, measured: bool) -> Any:
+    interp = bench.Interpreter(name, "python", ["tether-voice"], ["python", "b.py"], "note")
+    if measured:
+        for startup, scale in ((interp.app, 2.0), (interp.baseline, 1.0)):
+            startup.seconds += [0.4 * scale, 0.5 * scale]
+            startup.first_output_seconds += [0.2 * scale, 0.25 * scale]
+            startup.hwm_kb += [30000 * scale]
+            startup.frame_bytes += [8000 * scale]
+    else:
+        interp.app.failures.append("'marker' not seen within 60 s; no output")
+    return interp
+
+
+def test_report_renders_full_and_empty_measurements() -> None:
+    interaction = bench.Interaction(key_bytes=[500, 700], tab_bytes=[13000], save_seconds=[0.2])
+    imports = [bench.ImportReport("current", 900_000, [bench.ImportCost("tui.app", 1, 2, 0)])]
+    interps = [
+        _interpreter("current", True),
+        _interpreter("venv-plain", True),
+        _interpreter("venv-compiled", False),
+    ]
+    text = bench.render_markdown(interps, interaction, imports, runs=5)
+    assert "| current | time to first useful frame | 900 ms [800 ms, 1000 ms] |" in text
+    assert "2.00x" in text
+    assert "median ✓, max ✗ (1.2x)" in text
+    assert "| venv-compiled | time to first useful frame | failed | failed | — |" in text
+    assert "1 failed run(s)" in text
+    assert "`tui.app`" in text
+    document = bench.to_json(interps, bench.Interaction(), [], runs=5)
+    assert json.loads(json.dumps(document))["interpreters"][2]["median"]["app_seconds"] is None
