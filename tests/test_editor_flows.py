@@ -97,7 +97,7 @@ async def test_edit_review_confirm_sends_only_the_changed_fields(demo_server: De
     async with make_app(demo_server).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await make_edits(pilot)
-        assert "2 unsaved changes" in counter_text(pilot)
+        assert "● 2 unsaved" in counter_text(pilot)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ReviewScreen)
@@ -147,7 +147,7 @@ async def test_switching_provider_to_none_sends_null(demo_server: DemoServer) ->
         await settle(pilot)
         await pilot.press("enter", "up", "enter")  # open the select, pick "none"
         await pilot.pause()
-        assert "1 unsaved change" in counter_text(pilot)
+        assert "● 1 unsaved" in counter_text(pilot)
         await pilot.press("ctrl+s", "enter")
         await settle(pilot)
         assert posts(demo_server) == [{"aiVoiceProvider": None}]
@@ -216,7 +216,7 @@ async def test_a_failed_save_keeps_every_edit_and_a_retry_sends_the_same_body(
         assert expected in status_text(pilot)
         assert "Save failed" in status_text(pilot)
         assert widget_values(pilot) == before
-        assert "2 unsaved changes" in counter_text(pilot)
+        assert "● 2 unsaved" in counter_text(pilot)
         # The fault has cleared: the same keys save the same body.
         await pilot.press("ctrl+s", "enter")
         await settle(pilot)

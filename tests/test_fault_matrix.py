@@ -189,7 +189,7 @@ async def run_save(h: Harness) -> None:
         assert "Save failed" in text
         assert_names_problem_and_next_step(text, h.fault)
         assert widget_values(pilot) == before
-        assert "2 unsaved changes" in counter_text(pilot)
+        assert "● 2 unsaved" in counter_text(pilot)
         h.clear()
         await save_and_confirm(pilot)
         assert "Configuration saved" in status_text(pilot)

@@ -76,7 +76,7 @@ async def test_going_back_after_drift_refreshes_untouched_fields_and_keeps_edits
             == "00000000-0000-0000-0000-000000000000"
         )
         assert "newer values" in status_text(pilot)
-        assert "1 unsaved change" in counter_text(pilot)
+        assert "● 1 unsaved" in counter_text(pilot)
         assert posts(demo_server) == []
 
 
@@ -106,7 +106,7 @@ async def test_whitespace_is_warned_in_form_and_review_and_sent_as_typed(
         screen = editor(pilot)
         marker = screen.query_one("#row-sinchEstKeySecret .field-marker", Static)
         assert "⚠" in str(marker.render())
-        assert "whitespace" in str(screen.query_one("#form").border_subtitle)
+        assert "whitespace" in str(screen.query_one("#field-help", Static).render())
         await pilot.press("ctrl+s")
         await settle(pilot)
         review = pilot.app.screen

@@ -36,7 +36,7 @@ class FieldSpec:
     configured_flag: str | None = None
     """Wire name of the GET flag that says whether the server holds a value."""
     hint: str = ""
-    """One line of help, shown under the form while the field has focus."""
+    """One line of help (≤ 46 characters, to fit 80 columns), shown while the field has focus."""
 
     @property
     def masked(self) -> bool:
@@ -56,35 +56,35 @@ FIELDS: tuple[FieldSpec, ...] = (
         "aiVoiceProvider",
         "AI voice provider",
         FieldKind.PROVIDER,
-        hint="which AI voice provider the org uses; 'none' clears it",
+        hint="the org's AI voice provider; 'none' clears it",
     ),
     FieldSpec(
         "elevenlabsApiKey",
         "ElevenLabs API key",
         FieldKind.SECRET,
         configured_flag="elevenlabsApiKeyConfigured",
-        hint="usually starts with sk_; leave empty to keep the stored key",
+        hint="usually starts sk_; empty keeps the stored key",
     ),
     FieldSpec(
         "generateToolSecret",
         "Generate new tool secret",
         FieldKind.ACTION,
         configured_flag="elevenlabsToolSecretConfigured",
-        hint="on save, the server makes and stores a fresh 32-byte tool secret",
+        hint="the server makes a fresh 32-byte secret on save",
     ),
     FieldSpec(
         "sinchEstKeyId",
         "Sinch EST key ID",
         FieldKind.WRITE_ONLY,
         configured_flag="sinchEstConfigured",
-        hint="never shown by the server; leave empty to keep the stored one",
+        hint="never shown; empty keeps the stored key ID",
     ),
     FieldSpec(
         "sinchEstKeySecret",
         "Sinch EST key secret",
         FieldKind.SECRET,
         configured_flag="sinchEstConfigured",
-        hint="leave empty to keep the stored secret",
+        hint="empty keeps the stored secret",
     ),
     FieldSpec(
         "sinchEstProjectId",
@@ -97,7 +97,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "sinchEstTrunkDomain",
         "Sinch EST trunk domain",
         FieldKind.IDENTIFIER,
-        hint="a SIP hostname, e.g. name.elastic-sip.sinch.com",
+        hint="a SIP host name, e.g. x.pstn.sinch.com",
     ),
 )
 
