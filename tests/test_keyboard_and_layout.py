@@ -92,8 +92,8 @@ async def test_wide_terminal_shows_the_numbers_beside_the_form(demo_server: Demo
         await settle(pilot)
         screen = editor(pilot)
         assert screen.has_class("-wide")
-        panel = screen.query_one("#numbers-panel", DataTable)
-        assert panel.display and panel.row_count == 4
+        assert screen.query_one("#numbers-panel").display
+        assert screen.query_one("#numbers-panel DataTable", DataTable).row_count == 4
     async with make_app(demo_server).run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         assert not editor(pilot).query_one("#numbers-panel").display

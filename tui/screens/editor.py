@@ -29,12 +29,12 @@ from tui.screens.review import ReviewScreen
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
-from tui.widgets.phone_numbers import PhoneNumbersTable
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 
 if TYPE_CHECKING:
     from tui.api.models import SaveRequest
     from tui.app import VoiceConfigApp
+    from tui.widgets.phone_numbers import PhoneNumbersTable
 
 
 class EditorScreen(Screen[None]):
@@ -102,7 +102,7 @@ class EditorScreen(Screen[None]):
                     yield Static("", id="change-counter")
                     yield Static("", id="field-help")
                 yield StatusPanel(id="status")
-            yield PhoneNumbersTable(id="numbers-panel")
+            yield Vertical(id="numbers-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,7 +115,22 @@ class EditorScreen(Screen[None]):
 
     def on_resize(self) -> None:
         wide_w, wide_h = self.WIDE
-        self.set_class(self.size.width >= wide_w and self.size.height >= wide_h, "-wide")
+        wide = self.size.width >= wide_w and self.size.height >= wide_h
+        self.set_class(wide, "-wide")
+        panel = self.query_one("#numbers-panel")
+        if wide and not panel.children:
+            # Imported here, not at startup: the table (DataTable) costs ~20 ms to import
+            # and most terminals never get wide enough to show it.
+            from tui.widgets import phone_numbers
+
+            table = phone_numbers.PhoneNumbersTable(id="numbers-table")
+            panel.mount(table)
+            if self.form is not None:
+                table.call_after_refresh(table.show_config, self.form.loaded)
+
+    def _numbers_table(self) -> PhoneNumbersTable | None:
+        tables = self.query("#numbers-panel PhoneNumbersTable")
+        return tables.first() if tables else None  # type: ignore[return-value]
 
     # ----- state → widgets -------------------------------------------------------
 
@@ -169,7 +184,9 @@ class EditorScreen(Screen[None]):
         """Replace the form wholesale (after a load or a save) and redraw every field."""
         self.form = form
         self.query_one(ConfigSummary).show_config(form.loaded)
-        self.query_one("#numbers-panel", PhoneNumbersTable).show_config(form.loaded)
+        table = self._numbers_table()
+        if table is not None:
+            table.show_config(form.loaded)
         for row in self.query(FieldRow):
             row.show_state(form)
 

@@ -16,10 +16,10 @@ class PhoneNumbersTable(DataTable[str]):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_columns("Number", "AI", "Agent", "User")
 
     def show_config(self, config: VoiceAiConfig | None) -> None:
-        self.clear()
+        self.clear(columns=True)
+        self.add_columns("Number", "AI", "Agent", "User")
         if config is None:
             return
         for number in config.phone_numbers:
