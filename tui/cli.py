@@ -10,6 +10,22 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from tui.settings import Flags
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,14 +33,20 @@ def _parser() -> argparse.ArgumentParser:
         prog="tether-voice",
         description="View and edit a Tether organization's Voice AI configuration.",
         epilog=(
-            "The bearer token is read from the TETHER_TOKEN environment variable "
+            "Settings: flags > environment (TETHER_URL, TETHER_PROFILE) > the profile in the "
+            "config file (TETHER_VOICE_CONFIG, or config.toml in your config directory) > "
+            "defaults. The bearer token comes from TETHER_TOKEN, else the OS keyring "
             "(never from the command line, where it would land in shell history)."
         ),
     )
     parser.add_argument(
         "--url",
-        default=os.environ.get("TETHER_URL"),
         help="base URL of the Tether API, e.g. https://tether.example.com (env: TETHER_URL)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="a [profiles.NAME] table of the config file (env: TETHER_PROFILE)",
     )
     parser.add_argument(
         "--demo",
@@ -33,10 +55,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
-        default=15.0,
+        type=_seconds,
         metavar="SECONDS",
-        help="read timeout for each request (default: %(default)s)",
+        help="read timeout for each request (default: the profile's, else 15)",
+    )
+    parser.add_argument(
+        "--connect-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="time allowed to connect (default: the profile's, else 5)",
+    )
+    parser.add_argument(
+        "--ca-bundle",
+        type=Path,
+        metavar="PATH",
+        help="PEM file of a private CA to trust (default: the profile's ca_bundle, "
+        "else SSL_CERT_FILE / SSL_CERT_DIR, else the built-in roots)",
+    )
+    parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow http:// to a host other than this machine (the token would cross the "
+        "network unencrypted)",
+    )
+    parser.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the settings in force and where each came from, then exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser(
@@ -59,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--empty", action="store_true", help="start with nothing configured instead of demo data"
     )
+    logout = sub.add_parser(
+        "logout",
+        help="remove the token stored in the OS keyring for a profile or instance",
+        description="Remove the stored token. TETHER_TOKEN, if set, is not touched.",
+    )
+    # SUPPRESS: not given here must not hide the same option given before "logout".
+    logout.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
+    logout.add_argument("--url", default=argparse.SUPPRESS)
     return parser
 
 
@@ -67,7 +120,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "demo-server":
         return _run_demo_server(parser, args)
+    if args.command == "logout":
+        return _run_logout(parser, args)
+    if args.show_settings:
+        return _show_settings(parser, args)
     return _run_app(parser, args)
+
+
+def _flags(args: argparse.Namespace) -> Flags:
+    from tui.settings import Flags
+
+    return Flags(
+        url=args.url,
+        profile=args.profile,
+        timeout=args.timeout,
+        connect_timeout=args.connect_timeout,
+        ca_bundle=args.ca_bundle,
+        allow_insecure_http=args.allow_insecure_http,
+    )
+
+
+def _fail(parser: argparse.ArgumentParser, message: str) -> NoReturn:
+    """Exit 2 with one paragraph on stderr: no usage dump, no traceback."""
+    parser.exit(2, f"{parser.prog}: error: {message}\n")
 
 
 def _run_demo_server(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -83,6 +158,84 @@ def _run_demo_server(parser: argparse.ArgumentParser, args: argparse.Namespace) 
     return 0
 
 
+def _run_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Delete the stored token and say exactly what happened (nothing stored is fine)."""
+    from tui.auth.token_store import TokenStore
+    from tui.settings import ConfigError, load_settings, normalized_url
+
+    if args.profile:
+        # Straight to the entry, without the config file: this must work after the
+        # profile was removed from the file, or while the file is broken.
+        entry = args.profile
+    elif args.url:
+        entry = normalized_url(args.url)
+    else:
+        try:
+            settings = load_settings(_flags(args), os.environ)
+        except ConfigError as exc:
+            _fail(parser, str(exc))
+        if not settings.url:
+            _fail(
+                parser,
+                "Name what to sign out of: logout --profile NAME, or --url URL "
+                "(or set TETHER_PROFILE or TETHER_URL).",
+            )
+        entry = settings.token_entry
+    store = TokenStore()
+    env_note = (
+        "\nTETHER_TOKEN is still set in this shell: unset it to stop using that token."
+        if os.environ.get("TETHER_TOKEN", "").strip()
+        else ""
+    )
+    if not store.available():
+        print(f"No keyring backend here: nothing was stored for '{entry}'.{env_note}")
+        return 0
+    backend = store.backend_name()
+    if store.load(entry) is None:
+        if not store.available():  # the keyring failed while looking
+            _fail(parser, f"The keyring ({backend}) could not be read; nothing was removed.")
+        print(f"No token is stored for '{entry}' in the keyring ({backend}).{env_note}")
+        return 0
+    if not store.delete(entry):
+        print(
+            f"Could not remove the token for '{entry}' from the keyring ({backend}).",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Removed the token stored for '{entry}' from the keyring ({backend}).{env_note}")
+    return 0
+
+
+def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Print each setting, its value and its source; the token only as where it is."""
+    from tui.api.transport import insecure_url_reason
+    from tui.auth.token_source import pick_token
+    from tui.auth.token_store import TokenStore
+    from tui.settings import ConfigError, load_settings
+
+    try:
+        settings = load_settings(_flags(args), os.environ)
+    except ConfigError as exc:
+        _fail(parser, str(exc))
+    print(f"config file: {settings.config_path}")
+    rows = [*settings.rows()]
+    store = TokenStore()
+    entry = settings.token_entry
+    _token, source = pick_token(os.environ, store, entry)
+    where = {"env": "TETHER_TOKEN", "keyring": f"keyring entry '{entry}'"}
+    rows.append(("token", "found" if source else "(none: sign in)", where.get(source or "", "")))
+    rows.append(("keyring", store.backend_name() or "(none on this host)", ""))
+    width = max(len(name) for name, _value, _source in rows)
+    for name, value, origin in rows:
+        print(f"  {name:<{width}}  {value}" + (f"  ({origin})" if origin else ""))
+    reason = (
+        insecure_url_reason(settings.url, settings.allow_insecure_http) if settings.url else None
+    )
+    if reason:
+        print(f"warning: {reason}")
+    return 0
+
+
 def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from pydantic import SecretStr
 
@@ -90,21 +243,28 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
     server = None
     if args.demo:
+        # The demo ignores profiles and tokens: it is its own instance with a known token.
         from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
 
         server = DemoServer().start()
         settings = ConnectionSettings(
-            server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=args.timeout
+            server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=args.timeout or 15.0
         )
     else:
-        if not args.url:
-            parser.error("give --url URL (or set TETHER_URL), or --demo to try the demo server")
-        token = os.environ.get("TETHER_TOKEN", "")
-        if not token:
-            parser.error("set TETHER_TOKEN to a bearer token for that instance")
-        settings = ConnectionSettings(
-            args.url.rstrip("/"), SecretStr(token), read_timeout=args.timeout
-        )
+        from tui.auth.token_store import TokenStore
+        from tui.startup import StartupError, startup_plan
+
+        try:
+            plan = startup_plan(_flags(args), environ=os.environ, store=TokenStore())
+        except StartupError as exc:
+            _fail(parser, str(exc))
+        if plan.token is None:
+            # Until the sign-in screen exists: the token must come from the environment.
+            parser.error(
+                "set TETHER_TOKEN to a bearer token for that instance "
+                f"(no token is stored in the keyring for '{plan.token_entry}')"
+            )
+        settings = plan.connection()
 
     from tui.app import VoiceConfigApp
 

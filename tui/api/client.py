@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,6 +29,7 @@ from tui.api.failures import (
     timeout_hint,
 )
 from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
+from tui.api.transport import build_verify
 
 CONFIG_PATH = "/api/calls/voice-ai/config"
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -45,6 +47,8 @@ class ConnectionSettings:
     token: SecretStr
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
+    ca_bundle: Path | None = None
+    """A PEM bundle of a private CA to trust; None: SSL_CERT_FILE or the built-in roots."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class VoiceConfigClient:
             },
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             follow_redirects=False,
+            verify=build_verify(settings.ca_bundle),
+            trust_env=True,
             transport=transport,
         )
 

@@ -26,6 +26,8 @@ class Operation(Enum):
 
     LOAD = "load"
     SAVE = "save"
+    SIGN_IN = "sign in"
+    """Login, verify-token and profile: there is no form yet, so no edits to keep."""
 
 
 class FailureKind(Enum):
@@ -39,6 +41,8 @@ class FailureKind(Enum):
     """No answer in time."""
     BAD_RESPONSE = "bad response"
     """An answer that is not what the contract describes (not JSON, wrong shape, too big)."""
+    NOT_SENT = "not sent"
+    """Nothing was sent: the input cannot go on the wire (a token with spaces or non-ASCII)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ _KEPT = "Your edits are kept."
 
 def status_hint(status: int, operation: Operation, retry_after: str | None = None) -> str:
     """What the user should do after a given status, in one sentence or two."""
+    if operation is Operation.SIGN_IN:
+        return _sign_in_status_hint(status, retry_after)
     if status == 401:
         return (
             "The token is missing, expired or malformed, or the account is not a "
@@ -94,14 +100,36 @@ def status_hint(status: int, operation: Operation, retry_after: str | None = Non
     return f"Unexpected answer from the server. {_KEPT}"
 
 
+def _sign_in_status_hint(status: int, retry_after: str | None) -> str:
+    """Hints while signing in: no edits exist yet, and the next step is to sign in again."""
+    if status == 401:
+        return "The token is missing, expired or malformed: sign in again."
+    if status == 403:
+        return "Signed in, but this account's role may not do this: use a superadmin."
+    if status == 404:
+        return "The sign-in endpoint was not found: check the instance URL (--url)."
+    if status == 429:
+        wait = f"{retry_after} s" if retry_after else "a moment"
+        return f"Rate limited: wait {wait}, then sign in again."
+    if 400 <= status < 500:
+        return "The server refused the request: check what you entered and sign in again."
+    if status >= 500:
+        return "A problem on the server side; it is safe to try again."
+    return "Unexpected answer from the server: check the instance URL (--url)."
+
+
 def network_hint(operation: Operation) -> str:
     base = "Check the host and port, proxy settings (HTTPS_PROXY, NO_PROXY) and TLS certificates."
+    if operation is Operation.SIGN_IN:
+        return f"{base} Then try again."
     if operation is Operation.SAVE:
         return f"{base} {_KEPT}"
     return f"{base} Then reload (ctrl+r)."
 
 
 def timeout_hint(operation: Operation) -> str:
+    if operation is Operation.SIGN_IN:
+        return "The server may be slow or unreachable: try again, or raise --timeout."
     if operation is Operation.SAVE:
         return (
             "The save may or may not have been applied: reload (ctrl+r) to check before "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 
 class _WireModel(BaseModel):
@@ -133,3 +133,46 @@ class ErrorEnvelope(_WireModel):
     error: str | StructuredError | None = None
     code: str | None = None
     message: str | None = None
+
+
+# --- authentication -----------------------------------------------------------------
+
+SUPERADMIN = "SUPERADMIN"
+"""The only ``accessRole`` that may save the Voice AI configuration."""
+
+
+class SignedInUser(_WireModel):
+    """Who a token belongs to: the ``user`` of the login answer or of ``/api/user/profile``.
+
+    Login says ``id`` and the profile says ``_id`` (Mongo style); both land in ``id``.
+    Every field is optional because a client must show *something* for a token whose
+    profile lacks a field, and the role check is advice: the POST's 401/403 decides.
+    """
+
+    id: str | None = Field(default=None, validation_alias=AliasChoices("_id", "id"))
+    full_name: str | None = Field(default=None, alias="fullName")
+    email: str | None = None
+    organization_id: str | None = Field(default=None, alias="organizationId")
+    access_role: str | None = Field(default=None, alias="accessRole")
+
+    @property
+    def is_superadmin(self) -> bool:
+        return (self.access_role or "").upper() == SUPERADMIN
+
+    @property
+    def display_name(self) -> str:
+        """``Full Name <email>``, or whichever of the two is known."""
+        if self.full_name and self.email:
+            return f"{self.full_name} <{self.email}>"
+        return self.full_name or self.email or self.id or "an unnamed account"
+
+    @property
+    def save_warning(self) -> str | None:
+        """What to tell a non-superadmin before they edit, or None for a superadmin."""
+        if self.is_superadmin:
+            return None
+        role = self.access_role or "unknown"
+        return (
+            f"This account's role is {role}, not {SUPERADMIN}: you can read the "
+            "configuration, but saving will likely be refused."
+        )

@@ -1,0 +1,258 @@
+"""The command line in-process: exits, messages and wiring, without starting the TUI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from tests.keyrings import MemoryKeyring, use_keyring
+from tui.api.client import ConnectionSettings
+from tui.auth.token_store import SERVICE
+from tui.cli import main
+
+TOKEN = "cli-test-token-5d8e0b1c"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No TETHER_* from the developer's shell, and an empty config directory."""
+    for name in ("TETHER_URL", "TETHER_TOKEN", "TETHER_PROFILE", "TETHER_VOICE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[profiles.prod]\nurl = "https://tether.example.com"\n'
+        '[profiles.lan]\nurl = "http://10.0.0.5:2212"\n'
+    )
+    monkeypatch.setenv("TETHER_VOICE_CONFIG", str(config))
+    return config
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Replace the app with a recorder: what the CLI would have started, and with what."""
+    import tui.app
+
+    runs: list[dict[str, Any]] = []
+
+    class FakeApp:
+        def __init__(self, settings: ConnectionSettings, *, demo: bool = False) -> None:
+            runs.append({"settings": settings, "demo": demo})
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(tui.app, "VoiceConfigApp", FakeApp)
+    return runs
+
+
+def exit_code(argv: list[str]) -> int:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    return int(stopped.value.code or 0)
+
+
+# --- logout ---------------------------------------------------------------------------
+
+
+def test_logout_on_a_host_without_a_keyring(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_keyring(monkeypatch, fail.Keyring())
+    assert main(["logout", "--profile", "prod"]) == 0
+    out = capsys.readouterr().out
+    assert "No keyring backend here: nothing was stored for 'prod'." in out
+
+
+def test_logout_removes_the_stored_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backend = use_keyring(monkeypatch, MemoryKeyring())
+    backend.set_password(SERVICE, "prod", TOKEN)
+    assert main(["logout", "--profile", "prod"]) == 0
+    assert "Removed the token stored for 'prod'" in capsys.readouterr().out
+    assert backend.get_password(SERVICE, "prod") is None
+
+    assert main(["logout", "--profile", "prod"]) == 0
+    assert "No token is stored for 'prod'" in capsys.readouterr().out
+
+
+def test_logout_names_the_entry_from_the_environment_or_url(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backend = use_keyring(monkeypatch, MemoryKeyring())
+    backend.set_password(SERVICE, "https://other.example.com", TOKEN)
+    assert main(["logout", "--url", "https://Other.example.com/"]) == 0
+    assert "Removed the token stored for 'https://other.example.com'" in capsys.readouterr().out
+    monkeypatch.setenv("TETHER_PROFILE", "prod")
+    assert main(["logout"]) == 0
+    assert "No token is stored for 'prod'" in capsys.readouterr().out
+
+
+def test_logout_reminds_that_tether_token_is_untouched(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_keyring(monkeypatch, fail.Keyring())
+    monkeypatch.setenv("TETHER_TOKEN", TOKEN)
+    assert main(["--profile", "prod", "logout"]) == 0, "--profile before the command works too"
+    out = capsys.readouterr().out
+    assert "TETHER_TOKEN is still set" in out
+    assert TOKEN not in out
+
+
+def test_logout_without_a_target_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_keyring(monkeypatch, fail.Keyring())
+    assert exit_code(["logout"]) == 2
+    assert "logout --profile NAME" in capsys.readouterr().err
+
+
+# --- refusals -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--url", "http://tether.example.com"], ["--profile", "lan"]],
+    ids=["flag", "profile"],
+)
+def test_http_to_another_host_exits_2_and_says_why(
+    argv: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    started: list[dict[str, Any]],
+) -> None:
+    monkeypatch.setenv("TETHER_TOKEN", TOKEN)
+    assert exit_code(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tether-voice: error: Refusing http://")
+    assert "--allow-insecure-http" in err
+    assert "Traceback" not in err
+    assert TOKEN not in err
+    assert started == []
+
+
+def test_allow_insecure_http_lets_it_start(
+    monkeypatch: pytest.MonkeyPatch, started: list[dict[str, Any]]
+) -> None:
+    monkeypatch.setenv("TETHER_TOKEN", TOKEN)
+    assert main(["--profile", "lan", "--allow-insecure-http"]) == 0
+    assert started[0]["settings"].base_url == "http://10.0.0.5:2212"
+
+
+def test_a_broken_config_file_exits_2_naming_file_and_line(
+    clean_env: Path, capsys: pytest.CaptureFixture[str], started: list[dict[str, Any]]
+) -> None:
+    clean_env.write_text('[profiles.prod]\nurl = "https://tether.example.com"\ntimeout = \n')
+    assert exit_code(["--profile", "prod"]) == 2
+    err = capsys.readouterr().err
+    assert str(clean_env) in err
+    assert "line 3" in err
+    assert "Traceback" not in err
+    assert started == []
+
+
+def test_an_unknown_profile_exits_2_listing_the_known_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert exit_code(["--profile", "staging"]) == 2
+    assert "known profiles: lan, prod" in capsys.readouterr().err
+
+
+def test_a_missing_ca_bundle_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "corp-ca.pem"
+    assert exit_code(["--profile", "prod", "--ca-bundle", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"The CA bundle {missing} does not exist" in err
+
+
+def test_no_token_keeps_the_old_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_keyring(monkeypatch, fail.Keyring())
+    assert exit_code(["--profile", "prod"]) == 2
+    assert "set TETHER_TOKEN" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_timeouts_must_be_positive_numbers(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert exit_code(["--timeout", value]) == 2
+    assert "--timeout" in capsys.readouterr().err
+
+
+# --- wiring ---------------------------------------------------------------------------
+
+
+def test_flags_reach_the_client_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[dict[str, Any]]
+) -> None:
+    import certifi
+
+    monkeypatch.setenv("TETHER_TOKEN", TOKEN)
+    bundle = certifi.where()
+    argv = ["--profile", "prod", "--timeout", "3", "--connect-timeout", "1.5"]
+    assert main([*argv, "--ca-bundle", bundle]) == 0
+    settings: ConnectionSettings = started[0]["settings"]
+    assert settings.base_url == "https://tether.example.com"
+    assert settings.token.get_secret_value() == TOKEN
+    assert (settings.read_timeout, settings.connect_timeout) == (3.0, 1.5)
+    assert settings.ca_bundle == Path(bundle)
+    assert started[0]["demo"] is False
+
+
+def test_a_stored_token_is_used_when_tether_token_is_unset(
+    monkeypatch: pytest.MonkeyPatch, started: list[dict[str, Any]]
+) -> None:
+    backend = use_keyring(monkeypatch, MemoryKeyring())
+    backend.set_password(SERVICE, "prod", TOKEN)
+    assert main(["--profile", "prod"]) == 0
+    assert started[0]["settings"].token.get_secret_value() == TOKEN
+
+
+def test_demo_ignores_profiles_and_tokens(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, started: list[dict[str, Any]]
+) -> None:
+    from tui.demo.server import SUPERADMIN_TOKEN
+
+    clean_env.write_text("this is not toml")
+    monkeypatch.setenv("TETHER_TOKEN", TOKEN)
+    monkeypatch.setenv("TETHER_PROFILE", "nope")
+    monkeypatch.setattr(keyring, "get_keyring", _must_not_be_called)
+    assert main(["--demo"]) == 0
+    settings: ConnectionSettings = started[0]["settings"]
+    assert settings.token.get_secret_value() == SUPERADMIN_TOKEN
+    assert settings.base_url.startswith("http://127.0.0.1:")
+    assert settings.read_timeout == 15.0
+    assert started[0]["demo"] is True
+
+
+def test_with_tether_token_set_the_keyring_is_never_touched(
+    monkeypatch: pytest.MonkeyPatch, started: list[dict[str, Any]]
+) -> None:
+    monkeypatch.setenv("TETHER_TOKEN", TOKEN)
+    monkeypatch.setattr(keyring, "get_keyring", _must_not_be_called)
+    assert main(["--profile", "prod"]) == 0
+
+
+def _must_not_be_called() -> None:
+    raise AssertionError("the keyring was consulted")
+
+
+def test_show_settings_prints_sources_and_never_the_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_keyring(monkeypatch, fail.Keyring())
+    monkeypatch.setenv("TETHER_TOKEN", TOKEN)
+    monkeypatch.setenv("TETHER_PROFILE", "prod")
+    assert main(["--show-settings", "--timeout", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "https://tether.example.com  (profile 'prod' in" in out
+    assert "4 s  (--timeout)" in out
+    assert "profile              prod  (TETHER_PROFILE)" in out
+    assert "found  (TETHER_TOKEN)" in out
+    assert "(none on this host)" in out
+    assert TOKEN not in out

@@ -1,0 +1,158 @@
+"""Transport safety: no token over plain http to another host, TLS always verified."""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+
+import certifi
+import pytest
+from pydantic import SecretStr
+
+from tests.tls_server import https_server
+from tui.api.auth import verify_token
+from tui.api.client import ConnectionSettings, VoiceConfigClient
+from tui.api.failures import ApiFailure, FailureKind
+from tui.api.models import VoiceAiConfig
+from tui.api.transport import (
+    TransportConfigError,
+    build_verify,
+    insecure_url_reason,
+    is_loopback_host,
+)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:2212",
+        "http://127.1.2.3",
+        "http://localhost:2212/",
+        "http://LOCALHOST",
+        "http://[::1]:2212",
+        "http://[::ffff:127.0.0.1]:2212",
+        "https://tether.example.com",
+        "https://10.0.0.5:8443/api-prefix",
+        "HTTPS://Tether.Example.com",
+    ],
+)
+def test_allowed(url: str) -> None:
+    assert insecure_url_reason(url, allow_insecure_http=False) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://tether.example.com",
+        "http://10.0.0.5:2212",
+        "http://0.0.0.0:2212",
+        "http://[::2]",
+        "http://localhost.example.com",
+        "http://127.0.0.1.nip.io",
+    ],
+)
+def test_http_to_another_host_is_refused_and_says_why(url: str) -> None:
+    reason = insecure_url_reason(url, allow_insecure_http=False)
+    assert reason is not None
+    assert "unencrypted" in reason
+    assert "https://" in reason
+    assert "--allow-insecure-http" in reason
+    assert insecure_url_reason(url, allow_insecure_http=True) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("tether.example.com", "no scheme or host"),
+        ("", "no scheme or host"),
+        ("https://", "no scheme or host"),
+        ("ftp://tether.example.com", "only https://"),
+        ("file:///etc/passwd", "no scheme or host"),
+        ("http://localhost:99999", "not a valid URL"),
+        ("https://admin:hunter2@tether.example.com", "user name or password"),
+    ],
+)
+def test_malformed_urls_are_refused_even_when_insecure_is_allowed(url: str, words: str) -> None:
+    reason = insecure_url_reason(url, allow_insecure_http=True)
+    assert reason is not None
+    assert words in reason
+
+
+def test_loopback_hosts() -> None:
+    assert is_loopback_host("127.255.255.254")
+    assert is_loopback_host("::1")
+    assert is_loopback_host("[::1]")
+    assert not is_loopback_host("128.0.0.1")
+    assert not is_loopback_host("localhost.localdomain")
+
+
+# --- certificates --------------------------------------------------------------------
+
+
+def test_no_bundle_means_httpx_defaults_with_verification_on() -> None:
+    assert build_verify(None, {}) is True
+
+
+def test_a_bad_ssl_cert_file_is_a_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.pem"
+    with pytest.raises(TransportConfigError, match=r"SSL_CERT_FILE names .*nope\.pem"):
+        build_verify(None, {"SSL_CERT_FILE": str(missing)})
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda tmp: tmp / "missing.pem", "does not exist"),
+        (lambda tmp: tmp, "is a folder"),
+        (lambda tmp: _write(tmp / "junk.pem", "not a certificate\n"), "holds no PEM certificate"),
+    ],
+    ids=["missing", "folder", "not-pem"],
+)
+def test_an_unusable_bundle_is_a_clear_error(tmp_path: Path, make, words: str) -> None:
+    path = make(tmp_path)
+    with pytest.raises(TransportConfigError) as error:
+        build_verify(path)
+    assert str(path) in str(error.value)
+    assert words in str(error.value)
+    assert "--ca-bundle" in str(error.value)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_a_bundle_becomes_an_ssl_context_trusting_it() -> None:
+    context = build_verify(Path(certifi.where()))
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 100
+
+
+async def test_the_bundle_is_what_makes_a_private_ca_trusted(tmp_path: Path) -> None:
+    with https_server(tmp_path) as (url, ca_bundle):
+        token = SecretStr("any")
+        trusted = ConnectionSettings(url, token, read_timeout=5.0, ca_bundle=ca_bundle)
+        assert await verify_token(trusted) is True
+
+        untrusted = await verify_token(ConnectionSettings(url, token, read_timeout=5.0))
+        assert isinstance(untrusted, ApiFailure)
+        assert untrusted.kind is FailureKind.NETWORK
+        assert "TLS certificate is not trusted" in untrusted.summary
+        assert "--ca-bundle" in untrusted.summary
+
+        client = VoiceConfigClient(trusted)
+        try:
+            loaded = await client.load()
+        finally:
+            await client.aclose()
+        assert isinstance(loaded, VoiceAiConfig), "the config client uses the bundle too"
+
+
+def test_the_config_client_refuses_a_missing_bundle_clearly(tmp_path: Path) -> None:
+    settings = ConnectionSettings(
+        "https://127.0.0.1:1", SecretStr("t"), ca_bundle=tmp_path / "missing.pem"
+    )
+    with pytest.raises(TransportConfigError, match="does not exist"):
+        VoiceConfigClient(settings)

@@ -1,0 +1,180 @@
+"""Transport safety: which URLs may carry a token, and which certificates are trusted.
+
+Why these rules:
+
+- A bearer token or a password sent over plain ``http://`` can be read and replaced by
+  anyone on the network path (a hotel Wi-Fi, a shared bastion's LAN, a proxy). Loopback
+  never leaves the machine, so ``http://127.0.0.1:2212`` (the reference's local API
+  service) is allowed; anything else over ``http://`` needs ``--allow-insecure-http``.
+- TLS verification is never switched off. A private CA is trusted by *adding* its
+  bundle (``--ca-bundle``, a profile's ``ca_bundle``, or the standard ``SSL_CERT_FILE``
+  / ``SSL_CERT_DIR``), not by disabling checks.
+- Proxies come from the standard environment variables (``HTTPS_PROXY``, ``NO_PROXY``,
+  ...) through httpx's ``trust_env``, so a bastion's proxy setup works unchanged.
+
+Also here: whether a token can go into an ``Authorization`` header at all, so a pasted
+token with a space or a typographic quote is refused with a reason, not a traceback.
+
+Only the standard library is imported at module level: the command line checks a URL
+before anything heavy (httpx, Textual) is loaded.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import ssl
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+"""Host names that always mean this machine. Other names are not trusted to resolve to
+loopback: ``/etc/hosts`` or DNS could send them anywhere."""
+
+
+class TransportConfigError(ValueError):
+    """The TLS configuration cannot be used (a CA bundle that is missing or not PEM)."""
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost``, 127.0.0.0/8, ``::1`` and IPv4-mapped loopback (``::ffff:127.x``)."""
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])  # drop an IPv6 zone id
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+def insecure_url_reason(url: str, allow_insecure_http: bool) -> str | None:
+    """Why the app must not send a token to ``url``, or None when it may.
+
+    The reason is a full sentence naming the fix, ready for the command line's stderr
+    or a sign-in screen.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018 -- urlsplit checks the port only when it is read
+    except ValueError as exc:
+        return (
+            f"The instance URL {url!r} is not a valid URL ({exc}). Give it as https://HOST[:PORT]."
+        )
+    scheme = parts.scheme.lower()
+    if not scheme or not host:
+        return (
+            f"The instance URL {url!r} has no scheme or host. "
+            "Give it in full, e.g. https://tether.example.com."
+        )
+    if scheme not in ("http", "https"):
+        return (
+            f"The instance URL {url!r} uses {scheme}://; only https:// is supported "
+            "(and http:// to this machine)."
+        )
+    if parts.username is not None or parts.password is not None:
+        return (
+            "The instance URL contains a user name or password, which would be sent to the "
+            "server and kept in shell history. Remove it: sign in with the token instead."
+        )
+    if scheme == "http" and not allow_insecure_http and not is_loopback_host(host):
+        return (
+            f"Refusing http:// to {host}: the token (and a password at sign-in) would cross "
+            "the network unencrypted, readable and changeable by anyone on the way. "
+            "Use https://, or pass --allow-insecure-http (or allow_insecure_http = true in "
+            "the profile) if this network is trusted."
+        )
+    return None
+
+
+def build_verify(
+    ca_bundle: Path | None, environ: Mapping[str, str] | None = None
+) -> ssl.SSLContext | bool:
+    """The ``verify=`` argument for httpx: never False.
+
+    With a ``ca_bundle``: an ``SSLContext`` trusting exactly that PEM bundle (it replaces
+    the public roots, as ``SSL_CERT_FILE`` does). Without one: ``True``, so httpx uses
+    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set (``trust_env``) and certifi otherwise.
+    ``SSL_CERT_FILE`` naming a missing file is reported here, because httpx would raise a
+    bare ``FileNotFoundError`` while constructing its client.
+
+    Raises:
+        TransportConfigError: the bundle is missing, unreadable or holds no certificate.
+    """
+    if ca_bundle is None:
+        env = os.environ if environ is None else environ
+        cert_file = env.get("SSL_CERT_FILE")
+        if cert_file and not Path(cert_file).is_file():
+            raise TransportConfigError(
+                f"SSL_CERT_FILE names {cert_file}, which is not a file. "
+                "Point it at a PEM bundle, or unset it to use the built-in roots."
+            )
+        return True
+    path = ca_bundle.expanduser()
+    try:
+        return ssl.create_default_context(cafile=os.fspath(path))
+    except FileNotFoundError:
+        problem = "does not exist"
+    except IsADirectoryError:
+        problem = "is a folder, not a PEM file"
+    except PermissionError:
+        problem = "cannot be read (permission denied)"
+    except ssl.SSLError:  # before OSError, of which it is a subclass
+        problem = "holds no PEM certificate"
+    except OSError as exc:
+        problem = f"cannot be read ({exc.strerror or type(exc).__name__})"
+    raise TransportConfigError(
+        f"The CA bundle {path} {problem}. Give --ca-bundle (or the profile's ca_bundle) "
+        "a PEM file with your private CA's certificate(s)."
+    )
+
+
+def tls_failure_reason(exc: BaseException) -> str | None:
+    """A readable reason when ``exc`` (or its cause) is a TLS failure, else None.
+
+    Needed because an ``ssl.SSLError`` carries ``errno`` 1, which ``os.strerror`` would
+    render as "Operation not permitted"; the verify message is what the user needs.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            detail = seen.verify_message or seen.reason or "certificate verify failed"
+            return (
+                f"the server's TLS certificate is not trusted ({detail}); "
+                "for a private CA, give --ca-bundle"
+            )
+        if isinstance(seen, ssl.SSLError):
+            return f"the TLS handshake failed ({seen.reason or type(seen).__name__})"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+_SENDABLE = re.compile(r"[\x21-\x7e]+")
+"""Visible ASCII: what an ``Authorization`` header can carry (a JWT is base64url and dots)."""
+
+
+def token_problem(token: SecretStr) -> str | None:
+    """Why ``token`` cannot be a bearer token, or None; never quotes the token.
+
+    Catches the usual paste accidents (a space, a "Bearer " prefix, a line break, a
+    typographic quote) before httpx would raise ``UnicodeEncodeError`` building headers.
+    """
+    value = token.get_secret_value()
+    if not value:
+        return "the token is empty"
+    if _SENDABLE.fullmatch(value):
+        return None
+    if value.lower().startswith("bearer "):
+        return "the token starts with 'Bearer ': give the token alone"
+    if any(character.isspace() for character in value):
+        return "the token contains a space or line break"
+    return "the token contains characters that are not plain ASCII (a typographic quote?)"
