@@ -643,6 +643,9 @@ def build_venv(name: str, root: Path, baseline: Path, compile_bytecode: bool) ->
     python = str(venv / "bin" / "python")
     install = [uv, "pip", "install", "--quiet", "--python", python, "-r", str(requirements)]
     install.append(str(PROJECT_DIR))
+    # --no-config: the project's own [tool.uv] compile-bytecode setting would otherwise
+    # make the "plain" venv compiled too.
+    install.insert(3, "--no-config")
     if compile_bytecode:
         install.append("--compile-bytecode")
     run_checked(install, timeout=600, env=env)
