@@ -12,7 +12,11 @@ from typing import TypeVar
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
-from keyring.errors import NoKeyringError, PasswordDeleteError
+from keyring.errors import NoKeyringError
+
+from tui.demo.memory_keyring import MemoryKeyring
+
+__all__ = ["MemoryKeyring", "RaisingKeyring", "use_keyring"]
 
 _T = TypeVar("_T", bound=type[KeyringBackend])
 
@@ -26,27 +30,6 @@ def _not_discoverable(cls: _T) -> _T:
     """
     KeyringBackend._classes.discard(cls)  # type: ignore[attr-defined]
     return cls
-
-
-@_not_discoverable
-class MemoryKeyring(KeyringBackend):
-    """A working keyring that lives in a dict: ``entries[(service, user)] = password``."""
-
-    priority = 1  # type: ignore[assignment]  # viable, as a real backend would be
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
 
 
 @_not_discoverable

@@ -40,8 +40,10 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     runs: list[dict[str, Any]] = []
 
     class FakeApp:
-        def __init__(self, settings: ConnectionSettings, *, demo: bool = False) -> None:
-            runs.append({"settings": settings, "demo": demo})
+        def __init__(
+            self, settings: ConnectionSettings, *, demo: bool = False, **options: Any
+        ) -> None:
+            runs.append({"settings": settings, "demo": demo, **options})
 
         def run(self) -> None:
             pass
@@ -170,12 +172,14 @@ def test_a_missing_ca_bundle_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert f"The CA bundle {missing} does not exist" in err
 
 
-def test_no_token_keeps_the_old_message(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_no_token_starts_the_app_on_its_sign_in_screen(
+    monkeypatch: pytest.MonkeyPatch, started: list[dict[str, Any]]
 ) -> None:
     use_keyring(monkeypatch, fail.Keyring())
-    assert exit_code(["--profile", "prod"]) == 2
-    assert "set TETHER_TOKEN" in capsys.readouterr().err
+    assert main(["--profile", "prod"]) == 0
+    (run,) = started
+    assert run["settings"].token.get_secret_value() == ""  # the app asks to sign in
+    assert run["token_entry"] == "prod" and run["verify_first"] is False
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "soon"])
@@ -211,6 +215,7 @@ def test_a_stored_token_is_used_when_tether_token_is_unset(
     backend.set_password(SERVICE, "prod", TOKEN)
     assert main(["--profile", "prod"]) == 0
     assert started[0]["settings"].token.get_secret_value() == TOKEN
+    assert started[0]["verify_first"] is True  # a stored token may have expired
 
 
 def test_demo_ignores_profiles_and_tokens(

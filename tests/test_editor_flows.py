@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, Static, Switch
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
 from tui.demo.faults import Fault
-from tui.demo.scenarios import REFUSED_URL, paste_into, settle, type_into
+from tui.demo.scenarios import REFUSED_URL, decline_sign_in, paste_into, settle, type_into
 from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.editor import EditorScreen
@@ -213,6 +213,7 @@ async def test_a_failed_save_keeps_every_edit_and_a_retry_sends_the_same_body(
         demo_server.inject(fault, method="POST", delay_seconds=1.5)
         await pilot.press("ctrl+s", "enter")
         await settle(pilot)
+        await decline_sign_in(pilot)  # a 401 offers to sign in again first
         assert expected in status_text(pilot)
         assert "Save failed" in status_text(pilot)
         assert widget_values(pilot) == before

@@ -24,7 +24,7 @@ from tests.test_editor_flows import counter_text, editor, status_text, widget_va
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
 from tui.demo.faults import Fault
-from tui.demo.scenarios import paste_into, settle
+from tui.demo.scenarios import decline_sign_in, paste_into, settle
 from tui.demo.server import SUPERADMIN_TOKEN, DemoServer, DemoState
 from tui.screens.editor import EditorScreen
 from tui.screens.review import ReviewScreen
@@ -136,6 +136,7 @@ async def run_load(h: Harness) -> None:
         h.inject("GET")
     async with h.app() as pilot:
         await settle(pilot)
+        await decline_sign_in(pilot)  # a 401 offers to sign in again first
         text = status_text(pilot)
         assert "Load failed" in text
         assert_names_problem_and_next_step(text, h.fault)
@@ -184,6 +185,7 @@ async def run_save(h: Harness) -> None:
         h.inject("POST")
         await pilot.press("enter")
         await settle(pilot)
+        await decline_sign_in(pilot)
         assert isinstance(pilot.app.screen, EditorScreen)
         text = status_text(pilot)
         assert "Save failed" in text

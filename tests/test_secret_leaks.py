@@ -20,7 +20,13 @@ from tests.screen_text import svg_text
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
 from tui.demo.faults import Fault
-from tui.demo.scenarios import TYPED_API_KEY, TYPED_KEY_SECRET, settle, type_into
+from tui.demo.scenarios import (
+    TYPED_API_KEY,
+    TYPED_KEY_SECRET,
+    decline_sign_in,
+    settle,
+    type_into,
+)
 from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
 from tui.screens.editor import EditorScreen
 from tui.screens.review import ReviewScreen
@@ -80,6 +86,7 @@ async def test_a_whole_session_leaks_no_secret(
             await pilot.press("enter")
             await settle(pilot)
             await frame(pilot)
+            await decline_sign_in(pilot)
             editor = app.screen
             assert isinstance(editor, EditorScreen)
             texts.append(repr(editor.form))

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.editor import EditorScreen
+
+if TYPE_CHECKING:
+    from tui.api.auth import SignedIn
+    from tui.api.models import SignedInUser
+    from tui.auth.token_store import TokenStore
 
 
 class VoiceConfigApp(App[None]):
@@ -44,10 +51,28 @@ class VoiceConfigApp(App[None]):
         ),
     ]
 
-    def __init__(self, settings: ConnectionSettings, *, demo: bool = False) -> None:
+    user: reactive[SignedInUser | None] = reactive(None)
+    """Who the token belongs to, once the server has said (shown in the header)."""
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        demo: bool = False,
+        profile: str | None = None,
+        store: TokenStore | None = None,
+        token_entry: str | None = None,
+        verify_first: bool = False,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.demo = demo
+        self.profile = profile
+        self.store = store
+        """The OS keyring wrapper, for "Remember" at sign-in (None: never offered)."""
+        self.token_entry = token_entry
+        self.verify_first = verify_first
+        """The token came from the keyring and may have expired: check it before use."""
         self.client = VoiceConfigClient(settings)
 
     @property
@@ -56,6 +81,31 @@ class VoiceConfigApp(App[None]):
         if self.demo:
             return "the DEMO server"
         return self.settings.base_url
+
+    def signed_in(self, signed: SignedIn) -> None:
+        """Use a fresh token from now on; edits and screens stay as they are."""
+        self.client.use_token(signed.token)
+        self.verify_first = False
+        self.user = signed.user
+
+    def watch_user(self) -> None:
+        self.sub_title = self._describe_session()
+
+    def _describe_session(self) -> str:
+        """Profile, host and account, so nobody saves to production believing it is staging."""
+        if self.demo:
+            where = "DEMO server — local, nothing here is real"
+        else:
+            where = self.settings.base_url
+            if self.profile:
+                where = f"profile {self.profile} · {where}"
+        user = self.user
+        if user is None:
+            return where
+        who = f"{user.display_name} · {user.access_role or 'role unknown'}"
+        if user.organization_id:
+            who += f" · org {user.organization_id}"
+        return f"{where} · {who}"
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every editor action by name, next to Textual's own (theme, keys…)."""
@@ -72,9 +122,7 @@ class VoiceConfigApp(App[None]):
                 )
 
     def on_mount(self) -> None:
-        self.sub_title = (
-            "DEMO server — local, nothing here is real" if self.demo else self.settings.base_url
-        )
+        self.sub_title = self._describe_session()
         self.push_screen(EditorScreen())
 
     async def on_unmount(self) -> None:

@@ -242,6 +242,7 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from tui.api.client import ConnectionSettings
 
     server = None
+    app_options: dict[str, object] = {}
     if args.demo:
         # The demo ignores profiles and tokens: it is its own instance with a known token.
         from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
@@ -254,22 +255,24 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from tui.auth.token_store import TokenStore
         from tui.startup import StartupError, startup_plan
 
+        store = TokenStore()
         try:
-            plan = startup_plan(_flags(args), environ=os.environ, store=TokenStore())
+            plan = startup_plan(_flags(args), environ=os.environ, store=store)
         except StartupError as exc:
             _fail(parser, str(exc))
-        if plan.token is None:
-            # Until the sign-in screen exists: the token must come from the environment.
-            parser.error(
-                "set TETHER_TOKEN to a bearer token for that instance "
-                f"(no token is stored in the keyring for '{plan.token_entry}')"
-            )
-        settings = plan.connection()
+        # No token yet: the app opens its sign-in screen before loading anything.
+        settings = plan.settings.connection(plan.token or SecretStr(""))
+        app_options = {
+            "profile": plan.settings.profile,
+            "store": store,
+            "token_entry": plan.token_entry,
+            "verify_first": plan.verify_first,
+        }
 
     from tui.app import VoiceConfigApp
 
     try:
-        VoiceConfigApp(settings, demo=server is not None).run()
+        VoiceConfigApp(settings, demo=server is not None, **app_options).run()  # type: ignore[arg-type]
     finally:
         if server is not None:
             server.stop()

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from tui.api.failures import (
     timeout_hint,
 )
 from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
-from tui.api.transport import build_verify
+from tui.api.transport import build_verify, tls_failure_reason
 
 CONFIG_PATH = "/api/calls/voice-ai/config"
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -73,17 +73,26 @@ class VoiceConfigClient:
         self.settings = settings
         self._http = httpx.AsyncClient(
             base_url=settings.base_url,
-            headers={
-                "Authorization": f"Bearer {settings.token.get_secret_value()}",
-                "Accept": "application/json",
-                "User-Agent": "tether-voice",
-            },
+            headers={"Accept": "application/json", "User-Agent": "tether-voice"},
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             follow_redirects=False,
             verify=build_verify(settings.ca_bundle),
             trust_env=True,
             transport=transport,
         )
+        self.use_token(settings.token)
+
+    def use_token(self, token: SecretStr) -> None:
+        """Send ``token`` from now on (after a sign-in); an empty token sends no header."""
+        self.settings = replace(self.settings, token=token)
+        if token.get_secret_value():
+            self._http.headers["Authorization"] = f"Bearer {token.get_secret_value()}"
+        else:
+            self._http.headers.pop("Authorization", None)
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.settings.token.get_secret_value())
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -151,7 +160,8 @@ class VoiceConfigClient:
             return ApiFailure(
                 FailureKind.NETWORK,
                 operation,
-                f"Could not reach {self._where()}: {_transport_reason(exc)}",
+                f"Could not reach {self._where()}: "
+                f"{tls_failure_reason(exc) or _transport_reason(exc)}",
                 network_hint(operation),
             )
         elapsed_ms = (time.perf_counter() - started) * 1000

@@ -83,7 +83,7 @@ def status_hint(status: int, operation: Operation, retry_after: str | None = Non
     if status == 401:
         return (
             "The token is missing, expired or malformed, or the account is not a "
-            f"superadmin. Sign in again (TETHER_TOKEN) with a superadmin account. {_KEPT}"
+            f"superadmin. Sign in again as a superadmin (ctrl+l), or give a fresh TETHER_TOKEN. {_KEPT}"
         )
     if status == 403:
         return f"Signed in, but this account's role may not do this: use a superadmin. {_KEPT}"

@@ -31,10 +31,8 @@ if TYPE_CHECKING:  # keyring is imported only when the keyring is first used
 SERVICE = "tether-voice"
 
 NO_KEYRING_ADVICE = (
-    "No OS keyring is available here, so the token is kept for this session only. "
-    "To skip signing in next time, set TETHER_TOKEN before starting (for example from "
-    "your password manager), or run where a keyring backend works: Keychain on macOS, "
-    "Credential Manager on Windows, a Secret Service (GNOME Keyring, KeePassXC) on Linux."
+    "No OS keyring here: the token is kept for this session only. To skip signing in "
+    "next time, set TETHER_TOKEN before starting, or use a host with a keyring backend."
 )
 """What to tell the user when "Remember in keyring" cannot be offered."""
 

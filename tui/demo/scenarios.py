@@ -38,6 +38,15 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def decline_sign_in(pilot: Pilot) -> None:
+    """After a 401 the app offers to sign in again; answer "not now" (escape)."""
+    from tui.screens.sign_in import SignInScreen
+
+    if isinstance(pilot.app.screen, SignInScreen):
+        await pilot.press("escape")
+        await settle(pilot)
+
+
 async def type_into(pilot: Pilot, wire_name: str, text: str, *, replace: bool = False) -> None:
     """Focus a field and type, key by key, as a person would."""
     pilot.app.screen.query_one(f"#field-{wire_name}").focus()
@@ -82,12 +91,25 @@ async def saved(pilot: Pilot, server: DemoServer) -> None:
     await settle(pilot)
 
 
+async def refused_then_cancelled(pilot: Pilot, server: DemoServer) -> None:
+    """The save answers 401; the app offers to sign in again; the user declines for now."""
+    await saved(pilot, server)
+    await decline_sign_in(pilot)
+
+
 async def review_stale(pilot: Pilot, server: DemoServer) -> None:
     """A colleague saves between load and review; the user typed a doubtful domain."""
     await settle(pilot)
     await paste_into(pilot, "sinchEstTrunkDomain", "new-trunk.sinch.com ", replace=True)
     server.state.mutate(sinchEstTrunkId="trunk-from-colleague")
     await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def sign_in_error(pilot: Pilot, server: DemoServer) -> None:
+    await settle(pilot)
+    pilot.app.screen.query_one("#signin-email").focus()
+    await pilot.press(*"superadmin@demo.tether.test", "enter", *"not-the-password", "enter")
     await settle(pilot)
 
 
@@ -116,6 +138,8 @@ class Scenario:
     fault: Fault | None = None
     fault_method: str | None = "POST"
     size: tuple[int, int] = (100, 32)
+    keyring: bool | None = None
+    """True: a working (in-memory) keyring; False: none, as on a bastion; None: not asked."""
     no_color: bool = False
     """Run as if ``NO_COLOR`` were set: state must still read without colour."""
 
@@ -134,7 +158,15 @@ class Scenario:
         settings = ConnectionSettings(url, SecretStr(self.token), read_timeout=5.0)
         if self.no_color:
             os.environ["NO_COLOR"] = "1"  # Textual reads (and removes) it when the app is made
-        return VoiceConfigApp(settings, demo=self.url is None)
+        store = None
+        if self.keyring is not None:
+            from keyring.backends import fail
+
+            from tui.auth.token_store import TokenStore
+            from tui.demo.memory_keyring import MemoryKeyring
+
+            store = TokenStore(backend=MemoryKeyring() if self.keyring else fail.Keyring())
+        return VoiceConfigApp(settings, demo=self.url is None, store=store, token_entry="demo")
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -157,7 +189,13 @@ SCENARIOS: tuple[Scenario, ...] = (
         saved,
         fault=Fault.SERVER_ERROR_STRUCTURED,
     ),
-    Scenario("unauthorized", "Save refused: 401, not a superadmin", saved, token=ADMIN_TOKEN),
+    Scenario(
+        "unauthorized",
+        "Save refused: 401, sign-in declined",
+        refused_then_cancelled,
+        token=ADMIN_TOKEN,
+    ),
+    Scenario("unauthorized_sign_in", "Save refused: 401, sign in again", saved, token=ADMIN_TOKEN),
     Scenario(
         "refused", "Connection refused at start", loaded, url=REFUSED_URL, token="not-a-real-token"
     ),
@@ -184,6 +222,12 @@ SCENARIOS += (
     _variant("loaded", "160x48", size=LARGE),
     _variant("review_stale", "160x48", size=LARGE),
     Scenario("help", "Help: every key", help_screen, size=SMALL),
+    Scenario("sign_in", "Sign in, on a host with no keyring", loaded, token="", keyring=False),
+    Scenario(
+        "sign_in_keyring", "Sign in, where a keyring can remember", loaded, token="", keyring=True
+    ),
+    Scenario("sign_in_error", "Sign in: wrong password", sign_in_error, token="", keyring=False),
+    Scenario("sign_in_80x24", "Sign in at 80x24", loaded, token="", keyring=False, size=SMALL),
     Scenario("numbers", "Phone numbers", numbers_screen, size=SMALL),
 )
 

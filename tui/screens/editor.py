@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
+from tui.api.auth import fetch_profile, verify_token
 from tui.api.failures import ApiFailure
 from tui.form.body import build_save_request
 from tui.form.drift import detect_drift, rebase
@@ -31,7 +32,15 @@ from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 
+UNAUTHORIZED_REASON = (
+    "The server refused the token (401): it has expired, or the account is not a "
+    "superadmin. Sign in again; your edits are kept and the request is retried."
+)
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tui.api.auth import SignedIn
     from tui.api.models import SaveRequest
     from tui.app import VoiceConfigApp
     from tui.widgets.phone_numbers import PhoneNumbersTable
@@ -71,6 +80,13 @@ class EditorScreen(Screen[None]):
             tooltip="List the organization's phone numbers",
             id="editor.numbers",
         ),
+        Binding(
+            "ctrl+l",
+            "sign_in",
+            "Sign in",
+            tooltip="Sign in with another account or a fresh token",
+            id="editor.sign_in",
+        ),
         Binding("f1", "help", "Help", tooltip="List every key", id="editor.help"),
         Binding("question_mark", "help", "Help", show=False, id="editor.help_alt"),
     ]
@@ -89,6 +105,7 @@ class EditorScreen(Screen[None]):
     """"loading" or "saving" while a request is in flight; the form is locked meanwhile."""
 
     _focus_before_lock: Widget | None = None
+    _needs_sign_in = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -238,6 +255,8 @@ class EditorScreen(Screen[None]):
             return True if self._focused_secret_row() else None
         if action == "phone_numbers":
             return not self.has_class("-wide") or None
+        if action == "sign_in":
+            return self._needs_sign_in  # in the footer only when it is the next step
         return True
 
     def _focused_row(self) -> FieldRow | None:
@@ -346,6 +365,8 @@ class EditorScreen(Screen[None]):
 
     @work(exclusive=True, group="api")
     async def load_config(self) -> None:
+        if not await self._token_ready():
+            return
         self.busy = "loading"
         self.status.outcome = Outcome.of(
             Tone.BUSY, f"Loading the configuration from {self.app.target_label}…"
@@ -357,15 +378,80 @@ class EditorScreen(Screen[None]):
         if isinstance(result, ApiFailure):
             prefix = "Load failed: " if self.form is None else "Reload failed (form unchanged): "
             self.status.outcome = Outcome.failure(result, prefix)
+            if result.status == 401:
+                self.request_sign_in(UNAUTHORIZED_REASON, retry=self.load_config)
             return
         first_load = self.form is None
         self._show_loaded(FormState.from_loaded(result))
         self._set_form_enabled(True)
         if first_load:
             self.query_one(FieldRow).editor.focus()
-        self.status.outcome = Outcome.of(
-            Tone.SUCCESS, f"Loaded the configuration from {self.app.target_label}."
+        loaded = f"Loaded the configuration from {self.app.target_label}."
+        self.status.outcome = Outcome.of(Tone.SUCCESS, loaded)
+        if self.app.user is None:
+            # Who is signed in: asked after the load, so the first useful frame is not delayed.
+            user = await fetch_profile(self.app.client.settings)
+            if not isinstance(user, ApiFailure):
+                self.app.user = user
+        user = self.app.user
+        if user is not None and user.save_warning:
+            self.status.outcome = Outcome.of(Tone.WARNING, loaded, user.save_warning)
+
+    async def _token_ready(self) -> bool:
+        """A token to send, checked once if it came from the keyring; else ask to sign in."""
+        client = self.app.client
+        if not client.has_token:
+            self.status.outcome = Outcome.of(Tone.INFO, "Not signed in yet.")
+            self.request_sign_in(
+                "No token for this instance: sign in (or set TETHER_TOKEN before starting).",
+                retry=self.load_config,
+            )
+            return False
+        if self.app.verify_first:
+            self.status.outcome = Outcome.of(Tone.BUSY, "Checking the stored token…")
+            verdict = await verify_token(client.settings)
+            self.app.verify_first = False
+            if verdict is False:
+                self.request_sign_in(
+                    "The token stored in the keyring was refused: it has expired or been "
+                    "revoked. Sign in again.",
+                    retry=self.load_config,
+                )
+                return False
+        return True
+
+    def request_sign_in(self, reason: str, retry: Callable[[], object] | None = None) -> None:
+        """Show the sign-in screen over the editor; edits stay put, and ``retry`` runs after."""
+        from tui.screens.sign_in import SignInScreen
+
+        app = self.app
+        screen = SignInScreen(
+            app.client.settings, app.target_label, reason, app.store, app.token_entry
         )
+
+        def done(signed: SignedIn | None) -> None:
+            if signed is None:
+                self._needs_sign_in = True
+                self.refresh_bindings()
+                if not self.status.outcome.lines[0].startswith(("Load failed", "Save failed")):
+                    self.status.outcome = Outcome.of(
+                        Tone.WARNING, "Not signed in.", "Next: ctrl+l to sign in."
+                    )
+                return
+            self._needs_sign_in = False
+            self.refresh_bindings()
+            app.signed_in(signed)
+            self.status.outcome = Outcome.of(
+                Tone.SUCCESS, f"Signed in as {signed.user.display_name}."
+            )
+            if retry is not None:
+                retry()
+
+        app.push_screen(screen, done)
+
+    def action_sign_in(self) -> None:
+        retry = self.load_config if self.form is None else None
+        self.request_sign_in("Sign in with another account or a fresh token.", retry=retry)
 
     @work(exclusive=True, group="api")
     async def save_config(self, request: SaveRequest, form: FormState) -> None:
@@ -378,6 +464,11 @@ class EditorScreen(Screen[None]):
             saved = await self.app.client.save(request)
             if isinstance(saved, ApiFailure):
                 self.status.outcome = Outcome.failure(saved, "Save failed: ")
+                if saved.status == 401:
+                    # Sign in again, then send the very request the user reviewed.
+                    self.request_sign_in(
+                        UNAUTHORIZED_REASON, retry=lambda: self.save_config(request, form)
+                    )
                 return
             said = saved.message or "saved"
             self._show_loaded(form.after_save())

@@ -1,0 +1,197 @@
+"""Signing in: no token, a stored token gone stale, a 401 mid-session; keyring or not."""
+
+from __future__ import annotations
+
+from keyring.backends import fail
+from pydantic import SecretStr
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input, Static
+
+from tests.keyrings import MemoryKeyring
+from tests.test_editor_flows import editor, posts, status_text
+from tui.api.client import ConnectionSettings
+from tui.app import VoiceConfigApp
+from tui.auth.token_store import SERVICE, TokenStore
+from tui.demo.scenarios import REFUSED_URL, paste_into, settle
+from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
+from tui.screens.editor import EditorScreen
+from tui.screens.sign_in import SignInScreen
+
+SIZE = (100, 32)
+SUPERADMIN = ("superadmin@demo.tether.test", "demo-superadmin-password")
+
+
+def app_for(
+    url: str, token: str = "", store: TokenStore | None = None, *, verify_first: bool = False
+) -> VoiceConfigApp:
+    return VoiceConfigApp(
+        ConnectionSettings(url, SecretStr(token), read_timeout=2.0),
+        profile="test",
+        store=store,
+        token_entry="test",
+        verify_first=verify_first,
+    )
+
+
+def dialog_text(pilot: Pilot) -> str:
+    screen = pilot.app.screen
+    assert isinstance(screen, SignInScreen)
+    return "\n".join(str(w.render()) for w in screen.query(Static)) + status_text_of(screen)
+
+
+def status_text_of(screen: SignInScreen) -> str:
+    return "\n".join(screen.status.outcome.lines)
+
+
+async def sign_in(pilot: Pilot, email: str, password: str) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, SignInScreen)
+    screen.query_one("#signin-email", Input).value = email
+    screen.query_one("#signin-password").focus()
+    screen.query_one("#signin-password", Input).value = password
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_no_token_opens_sign_in_and_a_login_loads_the_config(
+    demo_server: DemoServer,
+) -> None:
+    app = app_for(demo_server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert "No token for this instance" in dialog_text(pilot)
+        await sign_in(pilot, SUPERADMIN[0], "wrong")
+        assert "Wrong email or password" in status_text_of(app.screen)  # type: ignore[arg-type]
+        assert app.screen.query_one("#signin-email", Input).value == SUPERADMIN[0]  # kept
+        await sign_in(pilot, *SUPERADMIN)
+        assert isinstance(app.screen, EditorScreen)
+        assert editor(pilot).form is not None
+        assert "Sam Superadmin" in app.sub_title and "SUPERADMIN" in app.sub_title
+        assert "profile test" in app.sub_title
+
+
+async def test_pasted_token_signs_in_and_a_non_superadmin_is_warned(
+    demo_server: DemoServer,
+) -> None:
+    app = app_for(demo_server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        screen.query_one("#signin-token", Input).value = "garbage-token"
+        screen.query_one("#signin-token").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Token rejected" in status_text_of(screen)
+        screen.query_one("#signin-token", Input).value = f"  {ADMIN_TOKEN}\n"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert "ADMIN" in app.sub_title
+        assert "saving will likely be refused" in status_text(pilot)
+
+
+async def test_server_down_at_sign_in_is_explained() -> None:
+    app = app_for(REFUSED_URL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, *SUPERADMIN)
+        assert "Connection refused" in status_text_of(app.screen)  # type: ignore[arg-type]
+
+
+async def test_without_a_keyring_the_token_is_for_this_session_only(
+    demo_server: DemoServer,
+) -> None:
+    app = app_for(demo_server.url, store=TokenStore(backend=fail.Keyring()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        assert not screen.query_one("#signin-remember").display
+        note = str(screen.query_one("#signin-keyring-note", Static).render())
+        assert "kept for this session only" in note and "TETHER_TOKEN" in note
+        await sign_in(pilot, *SUPERADMIN)
+        assert isinstance(app.screen, EditorScreen)
+
+
+async def test_remember_stores_the_token_but_never_the_password(demo_server: DemoServer) -> None:
+    backend = MemoryKeyring()
+    app = app_for(demo_server.url, store=TokenStore(backend=backend))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        remember = screen.query_one("#signin-remember", Checkbox)
+        assert remember.display
+        remember.focus()
+        await pilot.press("space")
+        assert "yes" in str(remember.label)
+        await sign_in(pilot, *SUPERADMIN)
+        assert isinstance(app.screen, EditorScreen)
+    assert backend.entries == {(SERVICE, "test"): SUPERADMIN_TOKEN}
+    assert SUPERADMIN[1] not in repr(backend.entries)
+
+
+async def test_not_remembering_stores_nothing(demo_server: DemoServer) -> None:
+    backend = MemoryKeyring()
+    app = app_for(demo_server.url, store=TokenStore(backend=backend))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, *SUPERADMIN)
+    assert backend.entries == {}
+
+
+async def test_an_expired_stored_token_leads_to_sign_in_with_the_reason(
+    demo_server: DemoServer,
+) -> None:
+    app = app_for(demo_server.url, token="expired-token", verify_first=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert "stored in the keyring was refused" in dialog_text(pilot)
+        assert not [entry for entry in demo_server.state.request_log if "voice-ai" in entry[1]]
+        await sign_in(pilot, *SUPERADMIN)
+        assert editor(pilot).form is not None
+
+
+async def test_a_401_on_save_signs_in_again_and_retries_with_the_edits(
+    demo_server: DemoServer,
+) -> None:
+    app = app_for(demo_server.url, token=ADMIN_TOKEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste_into(pilot, "sinchEstTrunkId", "trunk-after-401", replace=True)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert "refused the token (401)" in dialog_text(pilot)
+        await sign_in(pilot, *SUPERADMIN)
+        assert isinstance(app.screen, EditorScreen)
+        assert "Configuration saved" in status_text(pilot)
+    assert posts(demo_server) == [{"sinchEstTrunkId": "trunk-after-401"}]  # sent once, as reviewed
+    assert demo_server.state.public_config()["sinchEstTrunkId"] == "trunk-after-401"
+
+
+async def test_cancelling_sign_in_after_a_401_keeps_the_edits_and_offers_ctrl_l(
+    demo_server: DemoServer,
+) -> None:
+    app = app_for(demo_server.url, token=ADMIN_TOKEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste_into(pilot, "sinchEstTrunkId", "kept", replace=True)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = editor(pilot)
+        assert screen.query_one("#field-sinchEstTrunkId", Input).value == "kept"
+        assert "HTTP 401" in status_text(pilot)
+        assert screen.check_action("sign_in", ()) is True
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)

@@ -1,0 +1,167 @@
+"""Sign in: email and password, or a pasted token for SSO accounts with no password."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Input, Label, Static
+
+from tui.api.auth import SignedIn, fetch_profile, login
+from tui.api.failures import ApiFailure
+from tui.api.transport import token_problem
+from tui.widgets.status_panel import Outcome, StatusPanel, Tone
+
+if TYPE_CHECKING:
+    from tui.api.client import ConnectionSettings
+    from tui.auth.token_store import TokenStore
+
+
+class SignInScreen(ModalScreen[SignedIn | None]):
+    """Ask for credentials; dismiss with the new token and its user, or None on escape.
+
+    The password lives only in its input and in the login request's bytes: it is never
+    stored. The token is kept by the app for the session, and written to the OS keyring
+    only when the user ticks "Remember" — offered only where a keyring works.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="signin.cancel")]
+
+    def __init__(
+        self,
+        connection: ConnectionSettings,
+        target: str,
+        reason: str,
+        store: TokenStore | None = None,
+        token_entry: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.connection = connection
+        self.target = target
+        self.reason = reason
+        self.store = store
+        self.token_entry = token_entry
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="signin-dialog", classes="dialog"):
+            yield Static(f"Sign in to {self.target}", classes="dialog-title")
+            yield Static(self.reason, id="signin-reason")
+            with Horizontal(classes="signin-row"):
+                yield Label("Email", classes="signin-label")
+                yield Input(id="signin-email", compact=True, placeholder="you@example.com")
+            with Horizontal(classes="signin-row"):
+                yield Label("Password", classes="signin-label")
+                yield Input(id="signin-password", password=True, compact=True)
+            yield Static("or, for an SSO account with no password:", classes="signin-or")
+            with Horizontal(classes="signin-row"):
+                yield Label("Paste a token", classes="signin-label")
+                yield Input(id="signin-token", password=True, compact=True)
+            yield Checkbox(_remember_label(False), id="signin-remember", compact=True)
+            yield Static("", id="signin-keyring-note")
+            yield StatusPanel(id="signin-status")
+            yield Static(
+                "enter: sign in (from the password or the token)   escape: cancel",
+                classes="dialog-keys",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#signin-remember").display = False
+        self.query_one(StatusPanel).outcome = Outcome.of(Tone.INFO, "The password is never stored.")
+        self.check_keyring()
+
+    @work(exclusive=True, group="keyring")
+    async def check_keyring(self) -> None:
+        """Keyring discovery can take a while (or prompt): do it off the UI thread."""
+        available = self.store is not None and await asyncio.to_thread(self.store.available)
+        remember = self.query_one("#signin-remember", Checkbox)
+        remember.display = available
+        if not available:
+            from tui.auth.token_store import NO_KEYRING_ADVICE
+
+            self.query_one("#signin-keyring-note", Static).update(NO_KEYRING_ADVICE)
+
+    @on(Checkbox.Changed, "#signin-remember")
+    def _remember_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = _remember_label(event.value)
+
+    @property
+    def status(self) -> StatusPanel:
+        return self.query_one(StatusPanel)
+
+    @on(Input.Submitted, "#signin-email")
+    def _email_done(self) -> None:
+        self.query_one("#signin-password").focus()
+
+    @on(Input.Submitted, "#signin-password")
+    def _submit_password(self) -> None:
+        email = self.query_one("#signin-email", Input).value.strip()
+        password = self.query_one("#signin-password", Input).value
+        if not email or not password:
+            self.status.outcome = Outcome.of(
+                Tone.WARNING, "Give both the email and the password, or paste a token."
+            )
+            return
+        self.sign_in_with_password(email, SecretStr(password))
+
+    @on(Input.Submitted, "#signin-token")
+    def _submit_token(self) -> None:
+        # Surrounding whitespace can never be part of a bearer token: a paste accident.
+        token = SecretStr(self.query_one("#signin-token", Input).value.strip())
+        problem = token_problem(token) if token.get_secret_value() else "it is empty"
+        if problem:
+            self.status.outcome = Outcome.of(Tone.WARNING, f"That token cannot be used: {problem}.")
+            return
+        self.use_pasted_token(token)
+
+    @work(exclusive=True, group="sign-in")
+    async def sign_in_with_password(self, email: str, password: SecretStr) -> None:
+        self.status.outcome = Outcome.of(Tone.BUSY, f"Signing in to {self.target}…")
+        result = await login(
+            self.connection.base_url,
+            email,
+            password,
+            connect_timeout=self.connection.connect_timeout,
+            read_timeout=self.connection.read_timeout,
+            ca_bundle=self.connection.ca_bundle,
+        )
+        if isinstance(result, ApiFailure):
+            self.status.outcome = Outcome.failure(result, "Sign-in failed: ")
+            return
+        await self._finish(result)
+
+    @work(exclusive=True, group="sign-in")
+    async def use_pasted_token(self, token: SecretStr) -> None:
+        self.status.outcome = Outcome.of(Tone.BUSY, "Checking the token…")
+        user = await fetch_profile(replace(self.connection, token=token))
+        if isinstance(user, ApiFailure):
+            prefix = "Token rejected: " if user.status == 401 else "Could not check the token: "
+            self.status.outcome = Outcome.failure(user, prefix)
+            return
+        await self._finish(SignedIn(token, user))
+
+    async def _finish(self, signed: SignedIn) -> None:
+        remember = self.query_one("#signin-remember", Checkbox)
+        if remember.display and remember.value and self.store and self.token_entry:
+            saved = await asyncio.to_thread(self.store.save, self.token_entry, signed.token)
+            if not saved:
+                self.app.notify(
+                    "The keyring refused the token: it is kept for this session only.",
+                    severity="warning",
+                )
+        self.dismiss(signed)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _remember_label(on: bool) -> str:
+    """The checkbox's state in words too: its mark differs only by colour."""
+    return f"Remember in the OS keyring: {'yes' if on else 'no'}"
