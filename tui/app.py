@@ -102,7 +102,8 @@ class VoiceConfigApp(App[None]):
         user = self.user
         if user is None:
             return where
-        who = f"{user.display_name} · {user.access_role or 'role unknown'}"
+        # The role first: in 80 columns the end of the line is what gets cut.
+        who = f"{user.access_role or 'role unknown'} · {user.display_name}"
         if user.organization_id:
             who += f" · org {user.organization_id}"
         return f"{where} · {who}"
