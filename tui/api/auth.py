@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,29 +22,21 @@ from typing import Any
 import httpx
 from pydantic import SecretStr, ValidationError
 
-from tui.api.client import (
-    MAX_BODY_BYTES,
-    ConnectionSettings,
-    _Answer,
-    _parse_json,
-    _read_capped,
-    _TooLarge,
-    _transport_reason,
-)
+from tui.api.client import ConnectionSettings
+from tui.api.exchange import Answer, exchange
 from tui.api.failures import (
     ApiFailure,
     FailureKind,
     Operation,
+    bad_response,
     describe_non_json,
     from_error_status,
-    network_hint,
-    timeout_hint,
+    redirect_failure,
 )
 from tui.api.models import ErrorEnvelope, SignedInUser
 from tui.api.transport import (
     TransportConfigError,
     build_verify,
-    tls_failure_reason,
     token_problem,
 )
 
@@ -91,7 +82,7 @@ async def login(
     )
     if isinstance(answer, ApiFailure):
         return answer
-    payload = _parse_json(answer)
+    payload = answer.json()
     if answer.status == 401:
         return ApiFailure(
             FailureKind.HTTP_STATUS,
@@ -127,7 +118,7 @@ async def verify_token(
         return answer
     if answer.status == 401:
         return False
-    payload = _parse_json(answer)
+    payload = answer.json()
     if answer.status == 200 and isinstance(payload, dict):
         return True
     return _failure(answer, payload)
@@ -140,7 +131,7 @@ async def fetch_profile(
     answer = await _call_as(settings, PROFILE_PATH, transport)
     if isinstance(answer, ApiFailure):
         return answer
-    payload = _parse_json(answer)
+    payload = answer.json()
     if answer.status != 200 or not isinstance(payload, dict):
         return _failure(answer, payload)
     user = payload.get("user")
@@ -154,7 +145,7 @@ async def fetch_profile(
 
 async def _call_as(
     settings: ConnectionSettings, path: str, transport: httpx.AsyncBaseTransport | None
-) -> _Answer | ApiFailure:
+) -> Answer | ApiFailure:
     return await _call(
         "GET",
         path,
@@ -177,7 +168,7 @@ async def _call(
     timeouts: tuple[float, float],
     ca_bundle: Path | None,
     transport: httpx.AsyncBaseTransport | None,
-) -> _Answer | ApiFailure:
+) -> Answer | ApiFailure:
     """One request on a short-lived client; every transport problem becomes a failure."""
     headers = {"Accept": "application/json", "User-Agent": "tether-voice"}
     problem = token_problem(token) if token is not None else None
@@ -193,7 +184,6 @@ async def _call(
     if content is not None:
         headers["Content-Type"] = "application/json"
     connect_timeout, read_timeout = timeouts
-    where = _where(base_url)
     try:
         client = httpx.AsyncClient(
             base_url=base_url,
@@ -215,45 +205,8 @@ async def _call(
             f"The instance URL is not valid: {exc}",
             "Give it in full, e.g. https://tether.example.com.",
         )
-    started = time.perf_counter()
-    try:
-        async with client, client.stream(method, path, content=content) as response:
-            text = await _read_capped(response)
-    except _TooLarge:
-        return _not_understood(f"the answer was larger than {MAX_BODY_BYTES // 1024} KB")
-    except httpx.TimeoutException as exc:
-        log.debug("%s %s timed out: %s", method, path, type(exc).__name__)
-        return ApiFailure(
-            FailureKind.TIMEOUT,
-            Operation.SIGN_IN,
-            f"No answer from {where} in time ({type(exc).__name__})",
-            timeout_hint(Operation.SIGN_IN),
-        )
-    except httpx.TransportError as exc:
-        log.debug("%s %s transport error: %s", method, path, type(exc).__name__)
-        return ApiFailure(
-            FailureKind.NETWORK,
-            Operation.SIGN_IN,
-            f"Could not reach {where}: {tls_failure_reason(exc) or _transport_reason(exc)}",
-            network_hint(Operation.SIGN_IN),
-        )
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, elapsed_ms)
-    return _Answer(
-        status=response.status_code,
-        content_type=response.headers.get("content-type", ""),
-        text=text,
-        retry_after=response.headers.get("retry-after"),
-        location=response.headers.get("location"),
-    )
-
-
-def _where(base_url: str) -> str:
-    try:
-        url = httpx.URL(base_url)
-    except httpx.InvalidURL:
-        return base_url
-    return f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+    async with client:
+        return await exchange(client, method, path, Operation.SIGN_IN, content=content)
 
 
 def _server_words(payload: Any) -> str | None:
@@ -267,16 +220,9 @@ def _server_words(payload: Any) -> str | None:
     return envelope.error if isinstance(envelope.error, str) else envelope.message
 
 
-def _failure(answer: _Answer, payload: Any) -> ApiFailure:
+def _failure(answer: Answer, payload: Any) -> ApiFailure:
     if 300 <= answer.status < 400:
-        target = answer.location or "an unnamed location"
-        return ApiFailure(
-            FailureKind.REDIRECT,
-            Operation.SIGN_IN,
-            f"HTTP {answer.status}: the server redirects to {target}",
-            "Credentials are not sent on to another location: fix the instance URL (--url).",
-            status=answer.status,
-        )
+        return redirect_failure(Operation.SIGN_IN, answer.status, answer.location)
     if answer.status == 200:
         what = (
             describe_non_json(answer.text, answer.content_type)
@@ -295,9 +241,4 @@ def _failure(answer: _Answer, payload: Any) -> ApiFailure:
 
 
 def _not_understood(what: str) -> ApiFailure:
-    return ApiFailure(
-        FailureKind.BAD_RESPONSE,
-        Operation.SIGN_IN,
-        f"The server's answer was not understood: {what}",
-        "Check the URL points at the Tether API, then try again.",
-    )
+    return bad_response(Operation.SIGN_IN, what)

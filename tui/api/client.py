@@ -1,4 +1,4 @@
-"""The only place that speaks HTTP: load and save the Voice AI configuration.
+"""Load and save the Voice AI configuration (the sign-in calls live in ``auth.py``).
 
 One long-lived ``httpx.AsyncClient`` with the base URL, bearer token and explicit
 timeouts set once. Both calls return either the parsed result or an
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,22 +17,19 @@ from typing import Any
 import httpx
 from pydantic import SecretStr, ValidationError
 
+from tui.api.exchange import Answer, exchange
 from tui.api.failures import (
     ApiFailure,
-    FailureKind,
     Operation,
+    bad_response,
     describe_non_json,
     from_error_status,
-    network_hint,
-    timeout_hint,
+    redirect_failure,
 )
 from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
-from tui.api.transport import build_verify, tls_failure_reason
+from tui.api.transport import build_verify
 
 CONFIG_PATH = "/api/calls/voice-ai/config"
-MAX_BODY_BYTES = 2 * 1024 * 1024
-"""Answers larger than this are refused unread: a config is a few kilobytes, and a
-runaway proxy page must not stall or swamp the app."""
 
 log = logging.getLogger(__name__)
 
@@ -49,19 +44,6 @@ class ConnectionSettings:
     read_timeout: float = 15.0
     ca_bundle: Path | None = None
     """A PEM bundle of a private CA to trust; None: SSL_CERT_FILE or the built-in roots."""
-
-
-@dataclass(frozen=True)
-class _Answer:
-    status: int
-    content_type: str
-    text: str
-    retry_after: str | None
-    location: str | None
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class VoiceConfigClient:
@@ -101,13 +83,13 @@ class VoiceConfigClient:
         answer = await self._request("GET", Operation.LOAD)
         if isinstance(answer, ApiFailure):
             return answer
-        payload = _parse_json(answer)
+        payload = answer.json()
         if answer.status != 200 or not isinstance(payload, dict) or payload.get("success") is False:
             return _failure_for(answer, payload, Operation.LOAD)
         try:
             return VoiceAiConfig.model_validate(payload)
         except ValidationError as exc:
-            return _bad_response(
+            return bad_response(
                 Operation.LOAD, f"the configuration has {exc.error_count()} malformed field(s)"
             )
 
@@ -115,7 +97,7 @@ class VoiceConfigClient:
         answer = await self._request("POST", Operation.SAVE, request)
         if isinstance(answer, ApiFailure):
             return answer
-        payload = _parse_json(answer)
+        payload = answer.json()
         if (
             answer.status != 200
             or not isinstance(payload, dict)
@@ -126,124 +108,24 @@ class VoiceConfigClient:
 
     async def _request(
         self, method: str, operation: Operation, request: SaveRequest | None = None
-    ) -> _Answer | ApiFailure:
+    ) -> Answer | ApiFailure:
         content = None
         if request is not None:
             # Encoded here, at the last moment, so the revealed secrets live only in bytes.
             content = json.dumps(request.wire_body(), ensure_ascii=False).encode()
-            log.debug(
-                "POST fields: %s", sorted(request.model_dump(by_alias=True, exclude_unset=True))
-            )
-        started = time.perf_counter()
-        try:
-            async with self._http.stream(
-                method,
-                CONFIG_PATH,
-                content=content,
-                headers={"Content-Type": "application/json"} if content is not None else None,
-            ) as response:
-                text = await _read_capped(response)
-        except _TooLarge:
-            return _bad_response(
-                operation, f"the answer was larger than {MAX_BODY_BYTES // 1024} KB"
-            )
-        except httpx.TimeoutException as exc:
-            log.debug("%s timed out: %s", method, type(exc).__name__)
-            return ApiFailure(
-                FailureKind.TIMEOUT,
-                operation,
-                f"No answer from {self._where()} in time ({type(exc).__name__})",
-                timeout_hint(operation),
-            )
-        except httpx.TransportError as exc:
-            log.debug("%s transport error: %s", method, type(exc).__name__)
-            return ApiFailure(
-                FailureKind.NETWORK,
-                operation,
-                f"Could not reach {self._where()}: "
-                f"{tls_failure_reason(exc) or _transport_reason(exc)}",
-                network_hint(operation),
-            )
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        log.debug("%s %s -> %s in %.0f ms", method, CONFIG_PATH, response.status_code, elapsed_ms)
-        return _Answer(
-            status=response.status_code,
-            content_type=response.headers.get("content-type", ""),
-            text=text,
-            retry_after=response.headers.get("retry-after"),
-            location=response.headers.get("location"),
-        )
-
-    def _where(self) -> str:
-        url = self._http.base_url
-        return f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+            sent = sorted(request.model_dump(by_alias=True, exclude_unset=True))
+            log.debug("POST fields: %s", sent)
+        return await exchange(self._http, method, CONFIG_PATH, operation, content=content)
 
 
-async def _read_capped(response: httpx.Response) -> str:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
-
-
-def _parse_json(answer: _Answer) -> Any:
-    try:
-        return json.loads(answer.text)
-    except ValueError:
-        return None
-
-
-def _transport_reason(exc: httpx.TransportError) -> str:
-    """The most specific reason in the exception chain: the OS's words when there are some.
-
-    httpx says "All connection attempts failed"; the ``OSError`` underneath says
-    "Connection refused" or "Name or service not known", which is what the user needs.
-    """
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, OSError) and seen.errno:
-            return os.strerror(seen.errno)
-        if isinstance(seen, OSError) and seen.strerror:
-            return seen.strerror
-        seen = seen.__cause__ or seen.__context__
-    text = str(exc).strip()
-    return text or type(exc).__name__
-
-
-def _bad_response(operation: Operation, what: str) -> ApiFailure:
-    retry = "ctrl+s" if operation is Operation.SAVE else "ctrl+r"
-    extra = (
-        " The save may have been applied: reload (ctrl+r) to check."
-        if operation is Operation.SAVE
-        else ""
-    )
-    return ApiFailure(
-        FailureKind.BAD_RESPONSE,
-        operation,
-        f"The server's answer was not understood: {what}",
-        f"Check the URL points at the Tether API, then retry ({retry}).{extra} Your edits are kept.",
-    )
-
-
-def _failure_for(answer: _Answer, payload: Any, operation: Operation) -> ApiFailure:
+def _failure_for(answer: Answer, payload: Any, operation: Operation) -> ApiFailure:
     if 300 <= answer.status < 400:
-        target = answer.location or "an unnamed location"
-        return ApiFailure(
-            FailureKind.REDIRECT,
-            operation,
-            f"HTTP {answer.status}: the server redirects to {target}",
-            "The token is not sent on to another location: fix the instance URL (--url).",
-            status=answer.status,
-        )
+        return redirect_failure(operation, answer.status, answer.location)
     if answer.status == 200:
         if payload is None:
-            return _bad_response(operation, describe_non_json(answer.text, answer.content_type))
+            return bad_response(operation, describe_non_json(answer.text, answer.content_type))
         if not isinstance(payload, dict) or payload.get("success") is not False:
-            return _bad_response(operation, "it is not the success envelope")
+            return bad_response(operation, "it is not the success envelope")
     return from_error_status(
         answer.status, operation, payload, answer.text, answer.content_type, answer.retry_after
     )

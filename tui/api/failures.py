@@ -227,3 +227,35 @@ def from_error_status(
         error=error or envelope.message,
         code=envelope.code,
     )
+
+
+def bad_response(operation: Operation, what: str) -> ApiFailure:
+    """An answer that is not what the contract describes (not JSON, wrong shape, too big)."""
+    if operation is Operation.SIGN_IN:
+        hint = "Check the URL points at the Tether API, then try again."
+    else:
+        retry = "ctrl+s" if operation is Operation.SAVE else "ctrl+r"
+        extra = (
+            " The save may have been applied: reload (ctrl+r) to check."
+            if operation is Operation.SAVE
+            else ""
+        )
+        hint = f"Check the URL points at the Tether API, then retry ({retry}).{extra} {_KEPT}"
+    return ApiFailure(
+        FailureKind.BAD_RESPONSE,
+        operation,
+        f"The server's answer was not understood: {what}",
+        hint,
+    )
+
+
+def redirect_failure(operation: Operation, status: int, location: str | None) -> ApiFailure:
+    """A 3xx: never followed, because the token (or the password) would go with it."""
+    what = "credentials are" if operation is Operation.SIGN_IN else "the token is"
+    return ApiFailure(
+        FailureKind.REDIRECT,
+        operation,
+        f"HTTP {status}: the server redirects to {location or 'an unnamed location'}",
+        f"For safety {what} not sent on to another location: fix the instance URL (--url).",
+        status=status,
+    )
