@@ -112,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     # SUPPRESS: not given here must not hide the same option given before "logout".
     logout.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
     logout.add_argument("--url", default=argparse.SUPPRESS)
+    from tui.script.commands import add_commands
+
+    add_commands(sub, _seconds)
     return parser
 
 
@@ -122,6 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_demo_server(parser, args)
     if args.command == "logout":
         return _run_logout(parser, args)
+    if args.command in ("show", "set"):
+        from tui.script.commands import run
+
+        return run(args, _flags(args))
     if args.show_settings:
         return _show_settings(parser, args)
     return _run_app(parser, args)

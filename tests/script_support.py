@@ -1,0 +1,79 @@
+"""Helpers for the scripted commands' tests: run ``main([...])`` in-process, isolated."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from keyring.backends import fail
+
+from tests.keyrings import use_keyring
+from tui.cli import main
+from tui.demo.server import SUPERADMIN_TOKEN
+
+WIDTH = 100
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No TETHER_* from the developer's shell, no config file, no keyring; a demo token."""
+    for name in ("TETHER_URL", "TETHER_TOKEN", "TETHER_PROFILE", "TETHER_VOICE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    use_keyring(monkeypatch, fail.Keyring())
+    monkeypatch.setenv("TETHER_TOKEN", SUPERADMIN_TOKEN)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+
+
+class TerminalInput(io.StringIO):
+    """Standard input that says it is a terminal, holding what the user will type."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def both(self) -> str:
+        return self.out + self.err
+
+    @property
+    def said(self) -> str:
+        """stderr with wrapped lines joined again, to look for a sentence."""
+        return " ".join(self.err.split())
+
+
+Cli = Callable[..., Result]
+"""A test's ``cli(*args, stdin=...)``: one command against the demo server."""
+
+
+def run_cli(
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    *,
+    stdin: io.StringIO | None = None,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> Result:
+    """``main(argv)`` with ``stdin`` in place; argparse's own exits count as results."""
+    if stdin is not None:
+        assert monkeypatch is not None
+        monkeypatch.setattr(sys, "stdin", stdin)
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as stopped:
+        code = int(stopped.code or 0)
+    captured = capsys.readouterr()
+    for line in (captured.out + captured.err).splitlines():
+        if not line.startswith('{"error"'):  # JSON errors are one line by design
+            assert len(line) <= WIDTH, f"line longer than {WIDTH}: {line!r}"
+    assert "ctrl+" not in captured.out + captured.err, "a script was told to press a key"
+    return Result(int(code), captured.out, captured.err)

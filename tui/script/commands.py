@@ -1,0 +1,161 @@
+"""The ``show`` and ``set`` subcommands: their arguments, and the dispatch to them.
+
+``tui/cli.py`` calls :func:`add_commands` while building its parser and :func:`run`
+for these two commands. Only the standard library is imported at module level, because
+the parser is built for every invocation, ``--help`` and the app's start included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.settings import Flags
+
+EXIT_CODES = """\
+exit codes:
+  0    shown, or saved (a warning about the re-read still exits 0)
+  1    the server refused or misbehaved (4xx/5xx, a 200 that is not success, a redirect)
+  2    usage error: bad arguments, a secret on the command line, no URL or token
+  3    network or TLS error, or a timeout (a timed-out save may have been applied)
+  4    nothing to change (or the confirmation was answered no): nothing was sent
+  130  interrupted (Ctrl+C)"""
+
+
+def _connection_options(parser: argparse.ArgumentParser, seconds: Callable[[str], float]) -> None:
+    """The app's connection options, accepted after the command too.
+
+    ``SUPPRESS``: an option not given after the command must not hide the same option
+    given before it (``tether-voice --url X show``), as for ``logout``.
+    """
+    group = parser.add_argument_group("connection (as for the app; also before the command)")
+    keep = argparse.SUPPRESS
+    group.add_argument("--url", default=keep, help="base URL of the Tether API (env: TETHER_URL)")
+    group.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=keep,
+        help="a config-file profile (env: TETHER_PROFILE)",
+    )
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        default=keep,
+        help="run against the bundled demo server, started for this command only",
+    )
+    group.add_argument(
+        "--timeout", type=seconds, metavar="SECONDS", default=keep, help="read timeout"
+    )
+    group.add_argument(
+        "--connect-timeout", type=seconds, metavar="SECONDS", default=keep, help="connect timeout"
+    )
+    group.add_argument(
+        "--ca-bundle", type=Path, metavar="PATH", default=keep, help="PEM file of a private CA"
+    )
+    group.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        default=keep,
+        help="allow http:// to another host (the token crosses the network unencrypted)",
+    )
+
+
+def add_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], seconds: Callable[[str], float]
+) -> None:
+    """Add ``show`` and ``set`` to the command line's subparsers."""
+    from tui.script.fields_arg import field_help
+
+    show = sub.add_parser(
+        "show",
+        help="print the current configuration (secrets only as configured / not set)",
+        description="Print the Voice AI configuration as the server returns it.\n"
+        "Secret values are never returned: they show as configured, not set or unknown.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    show.add_argument(
+        "--json",
+        action="store_true",
+        help="print a stable JSON object (documented in the README); errors as JSON on stderr",
+    )
+    _connection_options(show, seconds)
+
+    change = sub.add_parser(
+        "set",
+        help="change fields without the screen: review, confirm, send only what changed",
+        description="Send only the named fields that differ from the server's values, after a\n"
+        "review (old -> new, secrets masked) and a confirmation, as the app does.\n\n"
+        "Secret values are never taken from the command line (shell history, ps):\n"
+        "  FIELD=-          read the value from standard input (one trailing newline removed)\n"
+        "  FIELD=@env:NAME  read it from the environment variable NAME",
+        epilog=f"fields (wire name, or the alias beside it):\n{field_help()}\n\n{EXIT_CODES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    change.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="FIELD=VALUE",
+        help="a field and its new value; VALUE may be - (standard input) or @env:NAME",
+    )
+    change.add_argument(
+        "--generate-tool-secret",
+        action="store_true",
+        help="ask the server to generate a fresh ElevenLabs tool secret",
+    )
+    change.add_argument(
+        "--clear-provider", action="store_true", help="set the AI voice provider to none (null)"
+    )
+    change.add_argument(
+        "--dry-run", action="store_true", help="print the review and the masked body; send nothing"
+    )
+    change.add_argument(
+        "--yes", "-y", action="store_true", help="send without asking (needed without a terminal)"
+    )
+    _connection_options(change, seconds)
+
+
+def run(args: argparse.Namespace, flags: Flags) -> int:
+    """Run ``show`` or ``set``; returns the exit code (see :class:`ExitCode`)."""
+    from tui.script.exit_codes import ExitCode
+    from tui.script.session import Target, open_target
+
+    def connect() -> Target:
+        target = open_target(
+            flags, demo=bool(args.demo), read_timeout=args.timeout, environ=os.environ
+        )
+        if target.demo is not None:
+            print(
+                f"DEMO server at {target.label} (started for this command; nothing is kept).",
+                file=sys.stderr,
+            )
+        return target
+
+    try:
+        if args.command == "show":
+            from tui.script.show import run_show
+
+            return run_show(connect, json_output=args.json)
+        from tui.script.set import SetOptions, run_set
+
+        options = SetOptions(
+            assignments=args.assignments,
+            generate_tool_secret=args.generate_tool_secret,
+            clear_provider=args.clear_provider,
+            dry_run=args.dry_run,
+            yes=args.yes,
+            environ=os.environ,
+        )
+        return run_set(options, connect)
+    except KeyboardInterrupt:
+        print(
+            "\nInterrupted. If a save was on its way it may or may not have been applied: "
+            "check with `tether-voice show`.",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERRUPTED

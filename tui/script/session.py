@@ -1,0 +1,129 @@
+"""Where a scripted command connects, with which token, and its blocking requests.
+
+The same decision as the app's (:func:`tui.startup.startup_plan`: profiles, flags >
+environment > profile > defaults, the transport rules, ``TETHER_TOKEN`` else the
+keyring), with one difference: a script never asks for a password. No token means
+exit 2 with the two ways to provide one.
+
+Each request runs in its own short event loop and its own client, so nothing is left
+open while ``set`` waits for a human to confirm: a keep-alive connection the server
+closed during that wait would otherwise fail the save.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.api.client import ConnectionSettings
+    from tui.api.failures import ApiFailure
+    from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
+    from tui.demo.server import DemoServer
+    from tui.settings import Flags
+
+
+class UsageError(Exception):
+    """The command cannot run as given; the message says why and how to fix it (exit 2)."""
+
+
+@dataclass
+class Target:
+    """The instance a command talks to: connection settings and a label for messages."""
+
+    settings: ConnectionSettings
+    demo: DemoServer | None = None
+    """The in-process demo server (``--demo``), stopped by :meth:`close`."""
+
+    @property
+    def label(self) -> str:
+        return self.settings.base_url
+
+    def close(self) -> None:
+        if self.demo is not None:
+            self.demo.stop()
+            self.demo = None
+
+
+NO_TOKEN = (
+    "No token for '{entry}'. Set TETHER_TOKEN to a superadmin's bearer token (from your "
+    "secret manager, not typed on the command line), or sign in once with the app "
+    "(tether-voice{profile}) and remember the token in the OS keyring. "
+    "A script never asks for a password."
+)
+
+
+def open_target(
+    flags: Flags, *, demo: bool, read_timeout: float | None, environ: Mapping[str, str]
+) -> Target:
+    """Resolve the target exactly as the app does, or start the demo server.
+
+    Raises:
+        UsageError: no URL, a broken config file, an unsafe URL, an unusable CA bundle
+            or token, or no token at all.
+    """
+    from pydantic import SecretStr
+
+    if demo:
+        # As the app's --demo: its own instance with a published token; profiles and
+        # tokens are ignored so a runbook can be tried without touching a real one.
+        from tui.api.client import ConnectionSettings
+        from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
+
+        server = DemoServer().start()
+        settings = ConnectionSettings(
+            server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=read_timeout or 15.0
+        )
+        return Target(settings, server)
+
+    from tui.auth.token_store import TokenStore
+    from tui.startup import StartupError, startup_plan
+
+    try:
+        plan = startup_plan(flags, environ=environ, store=TokenStore())
+    except StartupError as exc:
+        raise UsageError(str(exc)) from None
+    if plan.token is None:
+        profile = f" --profile {plan.settings.profile}" if plan.settings.profile else ""
+        raise UsageError(NO_TOKEN.format(entry=plan.token_entry, profile=profile))
+    return Target(plan.connection())
+
+
+def load(settings: ConnectionSettings) -> VoiceAiConfig | ApiFailure:
+    """GET the configuration (blocking)."""
+    return asyncio.run(_load(settings))
+
+
+def save_and_reread(
+    settings: ConnectionSettings, request: SaveRequest
+) -> tuple[SaveSuccess | ApiFailure, VoiceAiConfig | ApiFailure | None]:
+    """POST ``request``, then GET again to confirm it; the GET is skipped after a failure."""
+    return asyncio.run(_save_and_reread(settings, request))
+
+
+async def _load(settings: ConnectionSettings) -> VoiceAiConfig | ApiFailure:
+    from tui.api.client import VoiceConfigClient
+
+    client = VoiceConfigClient(settings)
+    try:
+        return await client.load()
+    finally:
+        await client.aclose()
+
+
+async def _save_and_reread(
+    settings: ConnectionSettings, request: SaveRequest
+) -> tuple[SaveSuccess | ApiFailure, VoiceAiConfig | ApiFailure | None]:
+    from tui.api.client import VoiceConfigClient
+    from tui.api.failures import ApiFailure
+
+    client = VoiceConfigClient(settings)
+    try:
+        saved = await client.save(request)
+        if isinstance(saved, ApiFailure):
+            return saved, None
+        return saved, await client.load()
+    finally:
+        await client.aclose()

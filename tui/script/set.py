@@ -1,0 +1,237 @@
+"""``tether-voice set FIELD=VALUE ...``: the app's save, without the screen.
+
+The flow is the app's, step for step, through the same code: load the configuration,
+put each named value into a :class:`~tui.form.state.FormState` with ``with_value`` (as
+the editor does on every keystroke), build the body with
+:func:`~tui.form.body.build_save_request` (the one place it is built), review the
+form's own ``changes()``, send, re-read, and check ``unconfirmed_after_save``. So a
+value equal to the server's is dropped exactly as the app drops it, and ``set`` and
+the app send byte-identical bodies for the same edits.
+
+There is no stale-data check before sending, unlike the app's review: the script
+loads right before it sends, so there is nothing for another admin to overwrite.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tui.script.exit_codes import ExitCode, for_failure
+from tui.script.render import emit, failure_lines, review_lines, usage_error
+
+if TYPE_CHECKING:
+    from tui.form.state import FieldValue, FormState
+    from tui.script.fields_arg import FieldArg
+    from tui.script.session import Target
+
+
+@dataclass(frozen=True)
+class SetOptions:
+    """What the command line asked ``set`` to do."""
+
+    assignments: Sequence[str] = ()
+    generate_tool_secret: bool = False
+    clear_provider: bool = False
+    dry_run: bool = False
+    yes: bool = False
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+
+def _err(*lines: str) -> None:
+    emit(*lines, err=True)
+
+
+def _usage(message: str) -> ExitCode:
+    usage_error("set", message)
+    return ExitCode.USAGE
+
+
+def _ask(question: str) -> bool:
+    """Ask on the terminal; anything but y/yes (or end of input, or Ctrl+C) is no.
+
+    The question goes to stderr, like the notices: with stdout sent to a log file, the
+    person at the terminal still sees what they are asked.
+    """
+    print(question, end="", file=sys.stderr, flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        answer = ""
+    if not answer.endswith("\n"):
+        print(file=sys.stderr)
+    return answer.strip().lower() in ("y", "yes")
+
+
+def check_options(options: SetOptions) -> str | None:
+    """Why the options cannot work together, or None; checked before any request."""
+    if not (options.assignments or options.generate_tool_secret or options.clear_provider):
+        return (
+            "nothing to set: give FIELD=VALUE arguments, --generate-tool-secret or "
+            "--clear-provider (see tether-voice set --help)."
+        )
+    return None
+
+
+def parse_values(options: SetOptions) -> list[FieldArg]:
+    """The ``FIELD=VALUE`` arguments, standard input and the environment read as asked.
+
+    Raises:
+        FieldArgError: an argument that cannot be used.
+    """
+    from tui.script.fields_arg import FieldArgError, parse_field_args
+
+    stdin = sys.stdin if sys.stdin is not None else io.StringIO("")  # started with <&-
+    args = parse_field_args(options.assignments, stdin=stdin, environ=options.environ)
+    if options.clear_provider and any(a.spec.wire_name == "aiVoiceProvider" for a in args):
+        raise FieldArgError("aiVoiceProvider=... and --clear-provider contradict each other.")
+    return args
+
+
+def edited_form(
+    form: FormState, args: Sequence[FieldArg], options: SetOptions
+) -> tuple[FormState, list[str]]:
+    """The loaded form with every requested edit applied, as the editor would, and the
+    notices to print for values that equal the server's (those are not sent)."""
+    notices: list[str] = []
+    edits: list[tuple[str, FieldValue]] = [(a.spec.wire_name, a.value) for a in args]
+    if options.clear_provider:
+        edits.append(("aiVoiceProvider", None))
+    if options.generate_tool_secret:
+        edits.append(("generateToolSecret", True))
+    for wire_name, value in edits:
+        form = form.with_value(wire_name, value)
+        if not form.is_changed(wire_name):
+            notices.append(f"unchanged, not sent: {wire_name}")
+    return form, notices
+
+
+def provider_problem(form: FormState) -> str | None:
+    """A provider the app could not have chosen (not offered, not the loaded one)."""
+    from tui.form.fields import PROVIDER_CHOICES
+
+    value = form.plain_value("aiVoiceProvider")
+    loaded = form.loaded.ai_voice_provider
+    if value is None or value in PROVIDER_CHOICES or value == loaded:
+        return None
+    known = ", ".join(PROVIDER_CHOICES)
+    return f"aiVoiceProvider: unknown provider {value!r} (known: {known})."
+
+
+def run_set(
+    options: SetOptions,
+    connect: Callable[[], Target],
+    *,
+    confirm: Callable[[str], bool] = _ask,
+) -> ExitCode:
+    """Check the arguments, then connect, load, edit, review, confirm, send, re-read.
+
+    Every usage error that needs no server (a secret on the command line, no way to
+    confirm) is found before ``connect`` is called: nothing is read from the keyring and
+    no request is made for a command that cannot run.
+    """
+    from tui.script.fields_arg import FieldArgError
+    from tui.script.session import UsageError
+
+    problem = check_options(options)
+    if problem:
+        return _usage(problem)
+    try:
+        args = parse_values(options)
+    except FieldArgError as exc:
+        return _usage(str(exc))
+    stdin_used = any(arg.source == "standard input" for arg in args)
+    can_ask = not stdin_used and sys.stdin is not None and sys.stdin.isatty()
+    if not (options.dry_run or options.yes or can_ask):
+        why = (
+            "standard input carried a value, so it cannot answer"
+            if stdin_used
+            else "standard input is not a terminal, so nobody can answer"
+        )
+        return _usage(
+            f"{why} the confirmation. Check what would be sent with --dry-run, then pass "
+            "--yes to send without asking. Nothing was sent."
+        )
+    for arg in args:
+        for note in arg.notes:
+            _err(f"{arg.spec.wire_name}: {note}")
+    try:
+        target = connect()
+    except UsageError as exc:
+        return _usage(str(exc))
+    try:
+        return _load_and_send(target, args, options, confirm)
+    finally:
+        target.close()
+
+
+def _load_and_send(
+    target: Target,
+    args: Sequence[FieldArg],
+    options: SetOptions,
+    confirm: Callable[[str], bool],
+) -> ExitCode:
+    from tui.api.failures import ApiFailure
+    from tui.form.body import build_save_request
+    from tui.form.masking import MASK
+    from tui.form.state import FormState
+    from tui.script.session import load, save_and_reread
+
+    loaded = load(target.settings)
+    if isinstance(loaded, ApiFailure):
+        _err(*failure_lines(loaded, "Load failed: "), "Nothing was sent.")
+        return for_failure(loaded)
+    form, notices = edited_form(FormState.from_loaded(loaded), args, options)
+    problem = provider_problem(form)
+    if problem:
+        return _usage(problem)
+    if notices:
+        _err(*notices)
+    request = build_save_request(form)
+    if request.is_empty:
+        _err("Nothing to change: every value given is what the server holds. Nothing was sent.")
+        return ExitCode.NOTHING_TO_CHANGE
+
+    changes = form.changes()
+    emit(*review_lines(changes, target.label))
+    for change in changes:
+        for warning in change.warnings:
+            _err(f"warning: {change.spec.wire_name}: {warning}")
+    if options.dry_run:
+        print("Body (secrets masked):")
+        print(json.dumps(request.redacted_body(MASK), indent=2, ensure_ascii=False))
+        print("Dry run: nothing was sent.")
+        return ExitCode.OK
+    count = len(changes)
+    plural = "s" if count != 1 else ""
+    if not options.yes and not confirm(f"Send {count} change{plural} to {target.label}? [y/N] "):
+        print("Not sent.")
+        return ExitCode.NOTHING_TO_CHANGE
+
+    saved, reloaded = save_and_reread(target.settings, request)
+    if isinstance(saved, ApiFailure):
+        _err(*failure_lines(saved, "Save failed: "))
+        return for_failure(saved)
+    emit(f"Saved — server said: {saved.message or 'saved'}")
+    if reloaded is None or isinstance(reloaded, ApiFailure):
+        lines = failure_lines(reloaded, "") if reloaded is not None else []
+        _err(
+            "warning: saved, but re-reading the configuration to confirm it failed:",
+            *lines[:-1],
+            "Next: check with `tether-voice show` before changing anything else.",
+        )
+        return ExitCode.OK
+    unconfirmed = form.unconfirmed_after_save(reloaded)
+    if unconfirmed:
+        _err(
+            "warning: saved, but the re-read differs for: " + ", ".join(unconfirmed),
+            "The server may have normalised the value, or someone else changed it: "
+            "check with `tether-voice show`.",
+        )
+        return ExitCode.OK
+    print(f"Re-read from the server: {count} change{plural} confirmed.")
+    return ExitCode.OK
