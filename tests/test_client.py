@@ -220,3 +220,16 @@ async def test_odd_bodies_are_described_not_raised(status: int, body: str, expec
     await client.aclose()
     assert isinstance(failure, ApiFailure)
     assert expect in failure.summary
+
+
+async def test_a_save_cut_off_after_connecting_has_an_unknown_outcome(
+    demo_server: DemoServer, superadmin: ConnectionSettings
+) -> None:
+    """The POST may have reached the server: the hint must not invite a blind resend."""
+    demo_server.inject(Fault.DROP_CONNECTION, method="POST")
+    dropped = await save(superadmin, SaveRequest(generateToolSecret=True))
+    assert isinstance(dropped, ApiFailure)
+    assert "may or may not have been applied" in dropped.hint
+    refused = await save(ConnectionSettings(REFUSED_URL, SecretStr("t")), SaveRequest())
+    assert isinstance(refused, ApiFailure)
+    assert "may or may not" not in refused.hint  # never connected: certainly not applied

@@ -80,12 +80,18 @@ async def exchange(
         )
     except httpx.TransportError as exc:
         log.debug("%s %s transport error: %s", method, path, type(exc).__name__)
+        # Once connected, a request may have reached the server before the line dropped:
+        # a save's outcome is then unknown, exactly as after a timeout.
+        maybe_sent = not isinstance(exc, httpx.ConnectError | httpx.ProxyError)
+        hint = network_hint(operation)
+        if maybe_sent and operation is Operation.SAVE:
+            hint = timeout_hint(operation)
         return ApiFailure(
             FailureKind.NETWORK,
             operation,
             f"Could not reach {host_port(http.base_url)}: "
             f"{tls_failure_reason(exc) or transport_reason(exc)}",
-            network_hint(operation),
+            hint,
         )
     elapsed_ms = (time.perf_counter() - started) * 1000
     log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, elapsed_ms)
