@@ -10,7 +10,14 @@ from textual.widgets import Input, Select, Static, Switch
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
 from tui.demo.faults import Fault
-from tui.demo.scenarios import REFUSED_URL, decline_sign_in, paste_into, settle, type_into
+from tui.demo.scenarios import (
+    REFUSED_URL,
+    decline_sign_in,
+    paste_into,
+    press_and_settle,
+    settle,
+    type_into,
+)
 from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.editor import EditorScreen
@@ -98,8 +105,7 @@ async def test_edit_review_confirm_sends_only_the_changed_fields(demo_server: De
         await settle(pilot)
         await make_edits(pilot)
         assert "● 2 unsaved" in counter_text(pilot)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_and_settle(pilot, "ctrl+s")
         assert isinstance(pilot.app.screen, ReviewScreen)
         assert posts(demo_server) == []  # reviewing sends nothing
         await pilot.press("enter")
@@ -120,8 +126,7 @@ async def test_escape_in_review_sends_nothing_and_keeps_every_edit(
         await settle(pilot)
         await make_edits(pilot)
         before = widget_values(pilot)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_and_settle(pilot, "ctrl+s")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(pilot.app.screen, EditorScreen)
@@ -135,8 +140,7 @@ async def test_save_with_nothing_changed_says_so_and_sends_nothing(
 ) -> None:
     async with make_app(demo_server).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         assert isinstance(pilot.app.screen, EditorScreen)
         assert "Nothing to save" in status_text(pilot)
         assert not [entry for entry in demo_server.state.request_log if entry[0] == "POST"]
@@ -148,7 +152,7 @@ async def test_switching_provider_to_none_sends_null(demo_server: DemoServer) ->
         await pilot.press("enter", "up", "enter")  # open the select, pick "none"
         await pilot.pause()
         assert "● 1 unsaved" in counter_text(pilot)
-        await pilot.press("ctrl+s", "enter")
+        await press_and_settle(pilot, "ctrl+s", "enter")
         await settle(pilot)
         assert posts(demo_server) == [{"aiVoiceProvider": None}]
         assert demo_server.state.public_config()["aiVoiceProvider"] is None
@@ -166,7 +170,7 @@ async def test_tool_secret_switch_asks_the_server_for_a_new_secret(
         assert "● ON" in str(
             editor(pilot).query_one("#row-generateToolSecret .field-marker", Static).render()
         )
-        await pilot.press("ctrl+s", "enter")
+        await press_and_settle(pilot, "ctrl+s", "enter")
         await settle(pilot)
         assert posts(demo_server) == [{"generateToolSecret": True}]
         assert widget_values(pilot)["field-generateToolSecret"] is False  # switch reset
@@ -211,7 +215,7 @@ async def test_a_failed_save_keeps_every_edit_and_a_retry_sends_the_same_body(
         await make_edits(pilot)
         before = widget_values(pilot)
         demo_server.inject(fault, method="POST", delay_seconds=1.5)
-        await pilot.press("ctrl+s", "enter")
+        await press_and_settle(pilot, "ctrl+s", "enter")
         await settle(pilot)
         await decline_sign_in(pilot)  # a 401 offers to sign in again first
         assert expected in status_text(pilot)
@@ -219,7 +223,7 @@ async def test_a_failed_save_keeps_every_edit_and_a_retry_sends_the_same_body(
         assert widget_values(pilot) == before
         assert "● 2 unsaved" in counter_text(pilot)
         # The fault has cleared: the same keys save the same body.
-        await pilot.press("ctrl+s", "enter")
+        await press_and_settle(pilot, "ctrl+s", "enter")
         await settle(pilot)
         assert "Configuration saved" in status_text(pilot)
     bodies = posts(demo_server)
@@ -232,7 +236,8 @@ async def test_repeated_save_keys_send_exactly_one_post(demo_server: DemoServer)
         await settle(pilot)
         await make_edits(pilot)
         demo_server.inject(Fault.DELAY, method="POST", delay_seconds=0.5)
-        await pilot.press("ctrl+s", "enter", "enter", "ctrl+s", "enter", "ctrl+s")
+        await press_and_settle(pilot, "ctrl+s")
+        await pilot.press("enter", "enter", "ctrl+s", "enter", "ctrl+s")
         assert editor(pilot).busy == "saving"
         assert editor(pilot).query_one("#form").disabled  # the form is locked
         await settle(pilot)

@@ -24,7 +24,7 @@ from tests.test_editor_flows import counter_text, editor, status_text, widget_va
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
 from tui.demo.faults import Fault
-from tui.demo.scenarios import decline_sign_in, paste_into, settle
+from tui.demo.scenarios import decline_sign_in, paste_into, press_and_settle, settle
 from tui.demo.server import SUPERADMIN_TOKEN, DemoServer, DemoState
 from tui.screens.editor import EditorScreen
 from tui.screens.review import ReviewScreen
@@ -119,8 +119,7 @@ async def edit(pilot: Pilot) -> dict[str, object]:
 
 
 async def save_and_confirm(pilot: Pilot) -> None:
-    await pilot.press("ctrl+s")
-    await settle(pilot)
+    await press_and_settle(pilot, "ctrl+s")
     assert isinstance(pilot.app.screen, ReviewScreen)
     await pilot.press("enter")
     await settle(pilot)
@@ -160,8 +159,7 @@ async def run_recheck(h: Harness) -> None:
         await settle(pilot)
         before = await edit(pilot)
         h.inject("GET")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         assert isinstance(pilot.app.screen, ReviewScreen)
         review = pilot.app.screen
         assert "Could not re-check the server" in screen_text(pilot.app)
@@ -180,8 +178,7 @@ async def run_save(h: Harness) -> None:
     async with h.app() as pilot:
         await settle(pilot)
         before = await edit(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         h.inject("POST")
         await pilot.press("enter")
         await settle(pilot)
@@ -204,8 +201,7 @@ async def run_reread(h: Harness) -> None:
     async with h.app() as pilot:
         await settle(pilot)
         await edit(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         h.inject("GET")  # the POST passes; the GET right after it fails
         await pilot.press("enter")
         await settle(pilot)

@@ -8,7 +8,7 @@ from textual.widgets import DataTable
 from tests.screen_text import screen_text
 from tests.test_editor_flows import editor, make_app, status_text
 from tui.demo.faults import Fault
-from tui.demo.scenarios import settle
+from tui.demo.scenarios import press_and_settle, settle
 from tui.demo.server import DemoServer
 from tui.screens.editor import EditorScreen
 from tui.screens.help import HelpScreen
@@ -29,11 +29,11 @@ async def test_every_field_counter_and_status_fit_80x24(
         await settle(pilot)
         if fault:
             demo_server.inject(fault, method="POST")
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await press_and_settle(pilot, "ctrl+s")
             screen = editor(pilot)
             screen.query_one("#field-sinchEstTrunkId").focus()
-            await pilot.press("x", "ctrl+s")
+            await pilot.press("x")
+            await press_and_settle(pilot, "ctrl+s")
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)

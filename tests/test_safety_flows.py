@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 from tests.screen_text import screen_text
 from tests.test_editor_flows import SIZE, counter_text, editor, make_app, posts, status_text
 from tui.demo.faults import Fault
-from tui.demo.scenarios import paste_into, settle, type_into
+from tui.demo.scenarios import paste_into, press_and_settle, settle, type_into
 from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.review import ReviewScreen
@@ -41,8 +41,7 @@ async def test_changes_made_elsewhere_show_in_review_and_only_my_edits_are_sent(
             demo_server,
             {"sinchEstTrunkId": "trunk-from-colleague", "sinchEstTrunkDomain": "theirs.sinch.com"},
         )
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         review = pilot.app.screen
         assert isinstance(review, ReviewScreen)
         text = review_text(review)
@@ -65,8 +64,7 @@ async def test_going_back_after_drift_refreshes_untouched_fields_and_keeps_edits
         await settle(pilot)
         await paste_into(pilot, "elevenlabsApiKey", "sk_mine")
         demo_server.state.mutate(sinchEstProjectId="00000000-0000-0000-0000-000000000000")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         await pilot.press("escape")
         await settle(pilot)
         screen = editor(pilot)
@@ -87,8 +85,7 @@ async def test_review_opens_with_a_warning_when_the_recheck_fails(
         await settle(pilot)
         await paste_into(pilot, "elevenlabsApiKey", "sk_mine")
         demo_server.inject(Fault.SERVER_ERROR_STRING, method="GET")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         review = pilot.app.screen
         assert isinstance(review, ReviewScreen)
         assert "Could not re-check the server" in review_text(review)
@@ -107,8 +104,7 @@ async def test_whitespace_is_warned_in_form_and_review_and_sent_as_typed(
         marker = screen.query_one("#row-sinchEstKeySecret .field-marker", Static)
         assert "⚠" in str(marker.render())
         assert "whitespace" in str(screen.query_one("#field-help", Static).render())
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         review = pilot.app.screen
         assert isinstance(review, ReviewScreen)
         assert "Sinch EST key secret: leading or trailing whitespace" in review_text(review)
@@ -125,8 +121,7 @@ async def test_typed_control_and_non_ascii_characters_arrive_byte_for_byte(
         await settle(pilot)
         await type_into(pilot, "sinchEstKeyId", value)
         await paste_into(pilot, "sinchEstKeySecret", "tab\there")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         await pilot.press("enter")
         await settle(pilot)
     assert demo_server.state.secret("sinchEstKeyId") == value
@@ -139,8 +134,7 @@ async def test_a_paste_just_under_the_limit_is_sent_exactly(demo_server: DemoSer
     async with make_app(demo_server).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await paste_into(pilot, "sinchEstKeySecret", value)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         await pilot.press("enter")
         await settle(pilot)
         assert "Configuration saved" in status_text(pilot)
@@ -179,8 +173,7 @@ async def test_quitting_during_a_save_warns_that_the_outcome_is_unknown(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await paste_into(pilot, "elevenlabsApiKey", "sk_mine")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         demo_server.inject(Fault.DELAY, method="POST", delay_seconds=1.0)
         await pilot.press("enter")
         await pilot.pause()

@@ -120,7 +120,7 @@ async def test_set_sends_what_the_real_app_sent(
 ) -> None:
     """The same edits typed into the app (pilot) and given to ``set``: one body."""
     from tui.app import VoiceConfigApp
-    from tui.demo.scenarios import paste_into, settle
+    from tui.demo.scenarios import paste_into, press_and_settle, settle
 
     with DemoServer() as server:
         settings = ConnectionSettings(server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=5.0)
@@ -129,8 +129,7 @@ async def test_set_sends_what_the_real_app_sent(
             await paste_into(pilot, "elevenlabsApiKey", SECRET)
             await paste_into(pilot, "sinchEstTrunkDomain", "new.pstn.sinch.com", replace=True)
             await paste_into(pilot, "sinchEstTrunkId", "trunk-demo-001", replace=True)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await press_and_settle(pilot, "ctrl+s")
             await pilot.press("enter")
             await settle(pilot)
         (from_app,) = server.state.received_posts

@@ -24,6 +24,7 @@ from tui.demo.scenarios import (
     TYPED_API_KEY,
     TYPED_KEY_SECRET,
     decline_sign_in,
+    press_and_settle,
     settle,
     type_into,
 )
@@ -77,7 +78,7 @@ async def test_a_whole_session_leaks_no_secret(
             Fault.DELAY,
         ):
             demo_server.inject(fault, method="POST", delay_seconds=1.0)
-            await pilot.press("ctrl+s")
+            await press_and_settle(pilot, "ctrl+s")
             await frame(pilot)
             review = app.screen
             assert isinstance(review, ReviewScreen)
@@ -90,7 +91,7 @@ async def test_a_whole_session_leaks_no_secret(
             editor = app.screen
             assert isinstance(editor, EditorScreen)
             texts.append(repr(editor.form))
-        await pilot.press("ctrl+s", "enter")
+        await press_and_settle(pilot, "ctrl+s", "enter")
         await settle(pilot)
         await frame(pilot)
         assert "Configuration saved" in frames[-1]

@@ -12,7 +12,7 @@ from tests.test_editor_flows import editor, posts, status_text
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
 from tui.auth.token_store import SERVICE, TokenStore
-from tui.demo.scenarios import REFUSED_URL, paste_into, settle
+from tui.demo.scenarios import REFUSED_URL, paste_into, press_and_settle, settle
 from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
 from tui.screens.editor import EditorScreen
 from tui.screens.sign_in import SignInScreen
@@ -162,8 +162,7 @@ async def test_a_401_on_save_signs_in_again_and_retries_with_the_edits(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await paste_into(pilot, "sinchEstTrunkId", "trunk-after-401", replace=True)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
@@ -182,8 +181,7 @@ async def test_cancelling_sign_in_after_a_401_keeps_the_edits_and_offers_ctrl_l(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await paste_into(pilot, "sinchEstTrunkId", "kept", replace=True)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("escape")

@@ -46,21 +46,71 @@ class FailureKind(Enum):
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How a front end names its next steps.
+
+    Hints are written once, with these as ``{placeholders}``, and each front end fills
+    them in: the app names its keys, a script names the command to run again.
+    """
+
+    reload: str
+    reload_to_try_again: str
+    then_reload: str
+    retry_load: str
+    retry_save: str
+    sign_in: str
+    kept: str
+
+
+APP_WORDING = Wording(
+    reload="reload (ctrl+r)",
+    reload_to_try_again="reload (ctrl+r) to try again",
+    then_reload="Then reload (ctrl+r).",
+    retry_load="retry (ctrl+r)",
+    retry_save="retry (ctrl+s)",
+    sign_in="Sign in again as a superadmin (ctrl+l)",
+    kept=" Your edits are kept.",
+)
+SCRIPT_WORDING = Wording(
+    reload="run `tether-voice show`",
+    reload_to_try_again="run the command again",
+    then_reload="Then run the command again.",
+    retry_load="retry (run the command again)",
+    retry_save="retry (run the command again)",
+    sign_in="Sign in again as a superadmin with the app",
+    kept="",
+)
+
+
+@dataclass(frozen=True)
 class ApiFailure:
     """A failed request, ready to show: what happened, the server's words, what to do."""
 
     kind: FailureKind
     operation: Operation
     summary: str
-    hint: str
+    next_step: str
+    """What to do next, with ``{placeholders}`` for a front end's :class:`Wording`."""
     status: int | None = None
     error: str | None = None
     error_code: str | None = None
     details: tuple[str, ...] = ()
     code: str | None = None
 
-    def lines(self) -> list[str]:
-        """The failure as plain lines, in reading order (status panel, CLI, logs)."""
+    @property
+    def hint(self) -> str:
+        """The next step as the app words it."""
+        return self.hint_in(APP_WORDING)
+
+    def hint_in(self, wording: Wording) -> str:
+        """The next step with a front end's words for its actions."""
+        try:
+            return self.next_step.format_map(vars(wording)).strip()
+        except (KeyError, ValueError, IndexError):  # a next step with literal braces
+            return self.next_step
+
+    def lines(self, wording: Wording = APP_WORDING) -> list[str]:
+        """The failure as plain lines, in reading order (status panel, script, logs)."""
         out = [self.summary]
         if self.error:
             out.append(f"Server said: {self.error}")
@@ -69,11 +119,12 @@ class ApiFailure:
         out.extend(f"  • {detail}" for detail in self.details)
         if self.code and self.code != self.error_code:
             out.append(f"Code: {self.code}")
-        out.append(f"Next: {self.hint}")
+        out.append(f"Next: {self.hint_in(wording)}")
         return out
 
 
-_KEPT = "Your edits are kept."
+_KEPT = "{kept}"
+"""Placeholders stay literal in these f-strings (doubled braces); see :class:`Wording`."""
 
 
 def status_hint(status: int, operation: Operation, retry_after: str | None = None) -> str:
@@ -83,21 +134,21 @@ def status_hint(status: int, operation: Operation, retry_after: str | None = Non
     if status == 401:
         return (
             "The token is missing, expired or malformed, or the account is not a "
-            f"superadmin. Sign in again as a superadmin (ctrl+l), or give a fresh TETHER_TOKEN. {_KEPT}"
+            "superadmin. {sign_in}, or give a fresh TETHER_TOKEN." + _KEPT
         )
     if status == 403:
-        return f"Signed in, but this account's role may not do this: use a superadmin. {_KEPT}"
+        return "Signed in, but this account's role may not do this: use a superadmin." + _KEPT
     if status == 404:
-        return "The endpoint was not found: check the instance URL (--url). " + _KEPT
+        return "The endpoint was not found: check the instance URL (--url)." + _KEPT
     if status == 429:
         wait = f"{retry_after} s" if retry_after else "a moment"
-        return f"Rate limited: wait {wait}, then try again. {_KEPT}"
+        return f"Rate limited: wait {wait}, then try again." + _KEPT
     if 400 <= status < 500:
-        return f"The server refused the request: correct the values named above. {_KEPT}"
+        return "The server refused the request: correct the values named above." + _KEPT
     if status >= 500:
-        retry = "ctrl+s" if operation is Operation.SAVE else "ctrl+r"
-        return f"A problem on the server side; it is safe to retry ({retry}). {_KEPT}"
-    return f"Unexpected answer from the server. {_KEPT}"
+        retry = "{retry_save}" if operation is Operation.SAVE else "{retry_load}"
+        return f"A problem on the server side; it is safe to {retry}." + _KEPT
+    return "Unexpected answer from the server." + _KEPT
 
 
 def _sign_in_status_hint(status: int, retry_after: str | None) -> str:
@@ -123,8 +174,8 @@ def network_hint(operation: Operation) -> str:
     if operation is Operation.SIGN_IN:
         return f"{base} Then try again."
     if operation is Operation.SAVE:
-        return f"{base} {_KEPT}"
-    return f"{base} Then reload (ctrl+r)."
+        return base + _KEPT
+    return base + " {then_reload}"
 
 
 def timeout_hint(operation: Operation) -> str:
@@ -132,10 +183,10 @@ def timeout_hint(operation: Operation) -> str:
         return "The server may be slow or unreachable: try again, or raise --timeout."
     if operation is Operation.SAVE:
         return (
-            "The save may or may not have been applied: reload (ctrl+r) to check before "
-            f"saving again. {_KEPT}"
+            "The save may or may not have been applied: {reload} to check before "
+            "saving again." + _KEPT
         )
-    return "The server may be slow or unreachable: reload (ctrl+r) to try again."
+    return "The server may be slow or unreachable: {reload_to_try_again}."
 
 
 def _status_phrase(status: int) -> str:
@@ -234,13 +285,13 @@ def bad_response(operation: Operation, what: str) -> ApiFailure:
     if operation is Operation.SIGN_IN:
         hint = "Check the URL points at the Tether API, then try again."
     else:
-        retry = "ctrl+s" if operation is Operation.SAVE else "ctrl+r"
+        retry = "{retry_save}" if operation is Operation.SAVE else "{retry_load}"
         extra = (
-            " The save may have been applied: reload (ctrl+r) to check."
+            " The save may have been applied: {reload} to check."
             if operation is Operation.SAVE
             else ""
         )
-        hint = f"Check the URL points at the Tether API, then retry ({retry}).{extra} {_KEPT}"
+        hint = f"Check the URL points at the Tether API, then {retry}.{extra}" + _KEPT
     return ApiFailure(
         FailureKind.BAD_RESPONSE,
         operation,

@@ -38,6 +38,17 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def press_and_settle(pilot: Pilot, *keys: str) -> None:
+    """Press keys one at a time, letting any request each one starts answer first.
+
+    ``ctrl+s`` re-reads the server before the review appears: an ``enter`` pressed
+    before it answers would go to the (locked) form, not to the review.
+    """
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 async def decline_sign_in(pilot: Pilot) -> None:
     """After a 401 the app offers to sign in again; answer "not now" (escape)."""
     from tui.screens.sign_in import SignInScreen
@@ -81,8 +92,7 @@ async def edited(pilot: Pilot, server: DemoServer) -> None:
 
 async def review(pilot: Pilot, server: DemoServer) -> None:
     await edited(pilot, server)
-    await pilot.press("ctrl+s")
-    await pilot.pause()
+    await press_and_settle(pilot, "ctrl+s")
 
 
 async def saved(pilot: Pilot, server: DemoServer) -> None:

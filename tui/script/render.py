@@ -9,7 +9,6 @@ and a diff between two runs shows only what changed. The review's rows are the a
 from __future__ import annotations
 
 import json
-import re
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -79,31 +78,15 @@ def review_lines(changes: Sequence[Change], target: str) -> list[str]:
     return lines
 
 
-_SCRIPT_WORDING: tuple[tuple[str, str], ...] = (
-    (r" ?Your edits are kept\.", ""),
-    (r"reload \(ctrl\+r\) to try again", "run the command again"),
-    (r"Then reload \(ctrl\+r\)\.", "Then run the command again."),
-    (r"reload \(ctrl\+r\)", "run `tether-voice show`"),
-    (r"retry \(ctrl\+[rs]\)", "retry (run the command again)"),
-    (r" ?\(ctrl\+\w\)", ""),
-)
-"""The app's hints name its keys; a script's reader needs the command instead. Only
-the key names are swapped: the explanation itself stays the app's. The last rule drops
-any other key name, so a hint added to the app later never tells a script to press one."""
-
-
 def failure_lines(failure: ApiFailure, prefix: str = "") -> list[str]:
-    """:meth:`ApiFailure.lines` as the app's status panel shows them, with the app's
-    keys (ctrl+r, ctrl+s) replaced by what to run."""
-    lines = failure.lines()
+    """The app's explanation of a failure, with a script's next steps (what to run, not
+    which key to press): the same lines, worded by :data:`SCRIPT_WORDING`."""
+    from tui.api.failures import SCRIPT_WORDING
+
+    lines = failure.lines(SCRIPT_WORDING)
     if prefix:
         lines[0] = f"{prefix}{lines[0]}"
-    out = []
-    for line in lines:
-        for pattern, replacement in _SCRIPT_WORDING:
-            line = re.sub(pattern, replacement, line)
-        out.append(line.rstrip())
-    return out
+    return [line.rstrip() for line in lines]
 
 
 def json_error(exit_code: ExitCode, kind: str, lines: Sequence[str], **extra: Any) -> str:
@@ -129,5 +112,5 @@ def json_failure(failure: ApiFailure, exit_code: ExitCode, lines: Sequence[str])
         code=failure.code,
         details=list(failure.details),
         summary=failure.summary,
-        hint=lines[-1].removeprefix("Next: ") if lines else failure.hint,
+        hint=lines[-1].removeprefix("Next: ") if lines else "",
     )
