@@ -19,6 +19,9 @@ from tui.form.fields import FIELDS, FIELDS_BY_NAME, FieldKind, FieldSpec
 from tui.form.masking import MASK
 from tui.form.warnings import value_warnings
 
+DISPLAY_LIMIT = 80
+"""Longest non-secret value the review shows whole; a long paste is shortened there."""
+
 FieldValue = str | bool | SecretStr | None
 """Provider: ``str | None``; identifiers and key ID: ``str``; secrets: ``SecretStr``;
 the action switch: ``bool``."""
@@ -209,6 +212,3 @@ def describe_plain(spec: FieldSpec, value: FieldValue) -> str:
     )
     more = f" … ({len(text):,} characters)" if len(text) > DISPLAY_LIMIT else ""
     return f'"{shown}"{more}'
-
-
-DISPLAY_LIMIT = 80

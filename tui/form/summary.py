@@ -16,11 +16,8 @@ _SYMBOL = {"configured": "✓", "not set": "✗", "unknown": "?"}
 
 
 def _flag(config: VoiceAiConfig, wire_name: str) -> str:
-    return with_symbol(configured_status(config, FIELDS_BY_NAME[wire_name]))
-
-
-def with_symbol(status: str) -> str:
-    """ "configured" → "✓ configured": the symbol carries the meaning without colour."""
+    """A flag with its symbol ("✓ configured"), so the meaning never rests on colour."""
+    status = configured_status(config, FIELDS_BY_NAME[wire_name])
     return f"{_SYMBOL.get(status, '')} {status}".strip()
 
 
