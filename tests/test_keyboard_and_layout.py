@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual.widgets import DataTable
 
@@ -13,6 +15,7 @@ from tui.demo.server import DemoServer
 from tui.screens.editor import EditorScreen
 from tui.screens.help import HelpScreen
 from tui.screens.phone_numbers import PhoneNumbersScreen
+from tui.screens.sign_in import SignInScreen
 
 
 def fully_visible(screen: EditorScreen, selector: str) -> bool:
@@ -138,3 +141,23 @@ async def test_keys_typed_in_one_burst_after_tab_land_in_the_next_field(
         assert screen.query_one("#field-generateToolSecret").value is True
         assert screen.query_one("#field-sinchEstKeyId").value == "xy"
         assert screen.query_one("#field-sinchEstKeySecret").value == "z"
+
+
+async def test_an_idle_screen_does_not_change(demo_server: DemoServer) -> None:
+    """A steady cursor: nothing redraws while the user reads (no idle bytes over SSH)."""
+    from textual.widgets import Input
+
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor(pilot).query_one("#field-sinchEstTrunkId").focus()
+        await pilot.pause()
+        before = pilot.app.export_screenshot()
+        await asyncio.sleep(1.2)  # more than two blink intervals of Textual's Input
+        await pilot.pause()
+        assert pilot.app.export_screenshot() == before
+        editor(pilot).action_sign_in()  # the sign-in screen's inputs too
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, SignInScreen)
+        inputs = list(pilot.app.screen.query(Input)) + list(editor(pilot).query(Input))
+        assert len(inputs) == 3 + 6
+        assert not [each for each in inputs if each.cursor_blink]

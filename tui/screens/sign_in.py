@@ -18,6 +18,7 @@ from tui.api.auth import SignedIn, fetch_profile, login
 from tui.api.failures import ApiFailure
 from tui.api.transport import token_problem
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
+from tui.widgets.steady_input import SteadyInput
 
 if TYPE_CHECKING:
     from tui.api.client import ConnectionSettings
@@ -55,14 +56,14 @@ class SignInScreen(ModalScreen[SignedIn | None]):
             yield Static(self.reason, id="signin-reason")
             with Horizontal(classes="signin-row"):
                 yield Label("Email", classes="signin-label")
-                yield Input(id="signin-email", compact=True, placeholder="you@example.com")
+                yield SteadyInput(id="signin-email", compact=True, placeholder="you@example.com")
             with Horizontal(classes="signin-row"):
                 yield Label("Password", classes="signin-label")
-                yield Input(id="signin-password", password=True, compact=True)
+                yield SteadyInput(id="signin-password", password=True, compact=True)
             yield Static("or, for an SSO account with no password:", classes="signin-or")
             with Horizontal(classes="signin-row"):
                 yield Label("Paste a token", classes="signin-label")
-                yield Input(id="signin-token", password=True, compact=True)
+                yield SteadyInput(id="signin-token", password=True, compact=True)
             yield Checkbox(_remember_label(False), id="signin-remember", compact=True)
             yield Static("", id="signin-keyring-note")
             yield StatusPanel(id="signin-status")

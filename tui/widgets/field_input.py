@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from textual import events
 from textual.message import Message
-from textual.widgets import Input
+
+from tui.widgets.steady_input import SteadyInput
 
 PASTE_LIMIT = 65_536
 """No credential or identifier here comes close; a larger paste is a wrong clipboard, and
 Textual's input re-measures its whole value on every frame (1 MB ≈ 1 s per keystroke)."""
 
 
-class FieldInput(Input):
+class FieldInput(SteadyInput):
     """Textual's Input keeps only the first line of a paste, silently; this one tells.
 
     A single trailing line break (how most copy buttons end) is dropped with a notice;
