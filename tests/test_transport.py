@@ -89,8 +89,42 @@ def test_loopback_hosts() -> None:
 # --- certificates --------------------------------------------------------------------
 
 
-def test_no_bundle_means_httpx_defaults_with_verification_on() -> None:
-    assert build_verify(None, {}) is True
+def test_no_bundle_means_the_public_roots_with_verification_on() -> None:
+    context = build_verify(None, {}, url="https://tether.example.com")
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 100
+
+
+def test_one_context_per_trust_source_is_shared_by_every_client(tmp_path: Path) -> None:
+    first = build_verify(None, url="https://a.example.com")  # from os.environ, as clients do
+    assert build_verify(None, url="https://b.example.com") is first
+    assert build_verify(None) is first
+    bundle = Path(certifi.where())
+    assert build_verify(bundle) is build_verify(bundle)
+    assert build_verify(bundle) is not first
+    settings = ConnectionSettings("https://a.example.com", SecretStr("t"))
+    assert VoiceConfigClient(settings)._http._transport._pool._ssl_context is first
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:2212", "HTTP://localhost"])
+def test_plain_http_loads_no_roots_and_any_tls_fails_closed(url: str) -> None:
+    context = build_verify(None, {}, url=url)
+    assert context.cert_store_stats()["x509_ca"] == 0
+    assert context.verify_mode is ssl.CERT_REQUIRED  # nothing is trusted, nothing skipped
+    assert context.check_hostname
+
+
+@pytest.mark.parametrize("proxy", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_plain_http_through_a_proxy_keeps_the_roots(proxy: str) -> None:
+    """The proxy itself may be https://, and is verified like any server."""
+    context = build_verify(None, {proxy: "https://proxy.example.com:3128"}, url="http://localhost")
+    assert context.cert_store_stats()["x509_ca"] > 100
+
+
+def test_a_bundle_is_checked_even_for_plain_http(tmp_path: Path) -> None:
+    with pytest.raises(TransportConfigError, match="does not exist"):
+        build_verify(tmp_path / "missing.pem", {}, url="http://127.0.0.1:2212")
 
 
 def test_a_bad_ssl_cert_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -148,6 +182,14 @@ async def test_the_bundle_is_what_makes_a_private_ca_trusted(tmp_path: Path) -> 
         finally:
             await client.aclose()
         assert isinstance(loaded, VoiceAiConfig), "the config client uses the bundle too"
+
+
+async def test_ssl_cert_file_makes_a_private_ca_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with https_server(tmp_path) as (url, ca_bundle):
+        monkeypatch.setenv("SSL_CERT_FILE", str(ca_bundle))
+        assert await verify_token(ConnectionSettings(url, SecretStr("any"), read_timeout=5.0))
 
 
 def test_the_config_client_refuses_a_missing_bundle_clearly(tmp_path: Path) -> None:

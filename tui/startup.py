@@ -90,7 +90,7 @@ def startup_plan(flags: Flags, *, environ: Mapping[str, str], store: TokenStore)
     if reason:
         raise StartupError(reason)
     try:
-        build_verify(settings.ca_bundle, environ)
+        build_verify(settings.ca_bundle, environ, url=settings.url)
     except TransportConfigError as exc:
         raise StartupError(str(exc)) from None
     entry = settings.token_entry

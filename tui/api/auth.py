@@ -190,7 +190,7 @@ async def _call(
             headers=headers,
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             follow_redirects=False,
-            verify=build_verify(ca_bundle),
+            verify=build_verify(ca_bundle, url=base_url),
             trust_env=True,
             transport=transport,
         )

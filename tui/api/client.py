@@ -58,7 +58,7 @@ class VoiceConfigClient:
             headers={"Accept": "application/json", "User-Agent": "tether-voice"},
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             follow_redirects=False,
-            verify=build_verify(settings.ca_bundle),
+            verify=build_verify(settings.ca_bundle, url=settings.base_url),
             trust_env=True,
             transport=transport,
         )

@@ -21,6 +21,7 @@ before anything heavy (httpx, Textual) is loaded.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
@@ -97,29 +98,67 @@ def insecure_url_reason(url: str, allow_insecure_http: bool) -> str | None:
 
 
 def build_verify(
-    ca_bundle: Path | None, environ: Mapping[str, str] | None = None
-) -> ssl.SSLContext | bool:
-    """The ``verify=`` argument for httpx: never False.
+    ca_bundle: Path | None, environ: Mapping[str, str] | None = None, *, url: str | None = None
+) -> ssl.SSLContext:
+    """The ``verify=`` argument for httpx: an ``SSLContext`` that verifies, never False.
 
-    With a ``ca_bundle``: an ``SSLContext`` trusting exactly that PEM bundle (it replaces
-    the public roots, as ``SSL_CERT_FILE`` does). Without one: ``True``, so httpx uses
-    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set (``trust_env``) and certifi otherwise.
+    Trust, as httpx would choose it with ``verify=True``: the ``ca_bundle`` (it replaces
+    the public roots), else ``SSL_CERT_FILE``, else ``SSL_CERT_DIR``, else certifi.
     ``SSL_CERT_FILE`` naming a missing file is reported here, because httpx would raise a
     bare ``FileNotFoundError`` while constructing its client.
+
+    Each context is built once per process and shared by every client (config, sign-in,
+    profile): loading certifi's roots takes about 17 ms, which each new client would
+    otherwise pay again, on the UI's thread.
+
+    With ``url`` a plain ``http://`` URL (allowed only to loopback) and no proxy in the
+    environment, no TLS handshake can happen (redirects are not followed), so the roots
+    are not loaded at all: the context returned trusts no certificate, and any TLS
+    connection made through it would fail closed.
 
     Raises:
         TransportConfigError: the bundle is missing, unreadable or holds no certificate.
     """
-    if ca_bundle is None:
-        env = os.environ if environ is None else environ
-        cert_file = env.get("SSL_CERT_FILE")
-        if cert_file and not Path(cert_file).is_file():
-            raise TransportConfigError(
-                f"SSL_CERT_FILE names {cert_file}, which is not a file. "
-                "Point it at a PEM bundle, or unset it to use the built-in roots."
-            )
-        return True
-    path = ca_bundle.expanduser()
+    env = os.environ if environ is None else environ
+    if ca_bundle is not None:
+        return _bundle_context(ca_bundle.expanduser())
+    cert_file = env.get("SSL_CERT_FILE") or None
+    if cert_file and not Path(cert_file).is_file():
+        raise TransportConfigError(
+            f"SSL_CERT_FILE names {cert_file}, which is not a file. "
+            "Point it at a PEM bundle, or unset it to use the built-in roots."
+        )
+    if url is not None and _never_uses_tls(url, env):
+        return _trusting_nothing()
+    return _default_context(cert_file, env.get("SSL_CERT_DIR") or None)
+
+
+def _never_uses_tls(url: str, env: Mapping[str, str]) -> bool:
+    """A plain-http URL reached directly; a proxy URL could itself be https://."""
+    if urlsplit(url.strip()).scheme.lower() != "http":
+        return False
+    proxies = {"http_proxy", "all_proxy"}
+    return not any(name.lower() in proxies and value for name, value in env.items())
+
+
+@functools.cache
+def _trusting_nothing() -> ssl.SSLContext:
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verification on, no roots loaded
+
+
+@functools.cache
+def _default_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    if cert_file:
+        return ssl.create_default_context(cafile=cert_file)
+    if cert_dir:
+        return ssl.create_default_context(capath=cert_dir)
+    import httpx  # its default roots (certifi); imported only when a context needs them
+
+    return httpx.create_ssl_context(trust_env=False)
+
+
+@functools.cache
+def _bundle_context(path: Path) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=os.fspath(path))
     except FileNotFoundError:
