@@ -22,6 +22,7 @@ from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.editor import EditorScreen
 from tui.screens.review import ReviewScreen
+from tui.widgets.field_row import FieldRow
 
 SIZE = (100, 32)
 
@@ -45,6 +46,13 @@ def widget_values(pilot: Pilot) -> dict[str, object]:
         assert isinstance(widget, Input | Select | Switch)
         values[str(widget.id)] = widget.value
     return values
+
+
+def form_is_locked(pilot: Pilot) -> bool:
+    """No field can take focus: hidden before the first load, disabled while saving."""
+    screen = editor(pilot)
+    chain = set(screen.focus_chain)
+    return not any(row.editor in chain for row in screen.query(FieldRow))
 
 
 def status_text(pilot: Pilot) -> str:
@@ -239,7 +247,7 @@ async def test_repeated_save_keys_send_exactly_one_post(demo_server: DemoServer)
         await press_and_settle(pilot, "ctrl+s")
         await pilot.press("enter", "enter", "ctrl+s", "enter", "ctrl+s")
         assert editor(pilot).busy == "saving"
-        assert editor(pilot).query_one("#form").disabled  # the form is locked
+        assert form_is_locked(pilot)
         await settle(pilot)
         await pilot.pause(0.6)
         await settle(pilot)
@@ -316,7 +324,11 @@ async def test_refused_connection_at_start_is_explained_and_retry_works() -> Non
         assert "Load failed" in text
         assert "Connection refused" in text
         assert "ctrl+r" in text
-        assert editor(pilot).query_one("#form").disabled
+        assert form_is_locked(pilot)  # nothing loaded, nothing to edit
+        await pilot.press("tab", "enter", "down", "x")  # keys reach no hidden field
+        assert pilot.app.focused is None
+        assert isinstance(pilot.app.screen, EditorScreen)
+        assert str(editor(pilot).query_one("#field-help", Static).render()) == ""
 
 
 async def test_a_provider_the_app_does_not_know_is_offered_and_kept(

@@ -20,7 +20,13 @@ from textual.widgets import Input
 
 from tests.fault_matrix_report import RESULTS
 from tests.screen_text import screen_text
-from tests.test_editor_flows import counter_text, editor, status_text, widget_values
+from tests.test_editor_flows import (
+    counter_text,
+    editor,
+    form_is_locked,
+    status_text,
+    widget_values,
+)
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
 from tui.demo.faults import Fault
@@ -139,11 +145,12 @@ async def run_load(h: Harness) -> None:
         text = status_text(pilot)
         assert "Load failed" in text
         assert_names_problem_and_next_step(text, h.fault)
-        assert editor(pilot).query_one("#form").disabled  # nothing to lose, nothing to edit
+        assert form_is_locked(pilot)  # nothing to lose, nothing to edit
         h.clear()
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert "Loaded the configuration" in status_text(pilot)
+        assert not form_is_locked(pilot)
         before = await edit(pilot)
         await save_and_confirm(pilot)
         assert "Configuration saved" in status_text(pilot)

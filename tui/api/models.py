@@ -14,9 +14,13 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, fiel
 
 
 class _WireModel(BaseModel):
-    """Common config: camelCase on the wire, snake_case in Python, extras kept."""
+    """Common config: camelCase on the wire, snake_case in Python, extras kept.
 
-    model_config = ConfigDict(populate_by_name=True, extra="allow", frozen=True)
+    ``defer_build``: a model's validator is built on its first use, so the models the
+    first frame does not need (errors, sign-in, save) cost nothing at startup.
+    """
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow", frozen=True, defer_build=True)
 
 
 class PhoneNumber(_WireModel):
@@ -81,7 +85,7 @@ class SaveRequest(BaseModel):
     moment the request is encoded.
     """
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True, defer_build=True)
 
     ai_voice_provider: str | None = Field(default=None, alias="aiVoiceProvider")
     elevenlabs_api_key: SecretStr | None = Field(default=None, alias="elevenlabsApiKey")

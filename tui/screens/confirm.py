@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tui.widgets.quiet_footer import QuietFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -28,7 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Static(self.detail, id="confirm-detail")
             yield Static("y: yes   n / escape: no", classes="dialog-keys")
-        yield Footer()
+        yield QuietFooter()
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

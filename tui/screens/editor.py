@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.api.auth import fetch_profile, verify_token
 from tui.api.failures import ApiFailure
@@ -30,6 +30,7 @@ from tui.screens.review import ReviewScreen
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
+from tui.widgets.quiet_footer import QuietFooter
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 
 UNAUTHORIZED_REASON = (
@@ -50,6 +51,10 @@ class EditorScreen(Screen[None]):
     """View and edit one organization's Voice AI configuration."""
 
     app: VoiceConfigApp
+
+    AUTO_FOCUS = ""
+    """The first load focuses the first field. Textual's own auto-focus would pick it while
+    the form is still hidden, and keys would then reach a field nobody can see."""
 
     BINDINGS = [
         Binding(
@@ -112,9 +117,10 @@ class EditorScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield ConfigSummary("Not loaded yet.", id="summary")
-                # Disabled until the first load; set here rather than on mount, since each
-                # toggle restyles every field (~30 ms at startup).
-                with VerticalScroll(id="form", can_focus=False, disabled=True):
+                # Hidden, not disabled, until the first load: showing it again is a layout
+                # change only, where enabling restyles every field (~30 ms at startup).
+                with VerticalScroll(id="form", can_focus=False) as form:
+                    form.display = False
                     for spec in FIELDS:
                         yield FieldRow(spec)
                 with Horizontal(id="info-line"):
@@ -122,7 +128,7 @@ class EditorScreen(Screen[None]):
                     yield Static("", id="field-help")
                 yield StatusPanel(id="status")
             yield Vertical(id="numbers-panel")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#form").border_title = "Edit"
@@ -211,6 +217,8 @@ class EditorScreen(Screen[None]):
     def _set_form_enabled(self, enabled: bool) -> None:
         """Lock or unlock the form, putting focus back where it was after a lock."""
         form = self.query_one("#form")
+        if not form.display:
+            return  # not loaded yet: nothing on screen to edit, nothing to lock
         if not enabled and not form.disabled and self.focused is not None:
             self._focus_before_lock = self.focused
         form.disabled = not enabled
@@ -385,6 +393,7 @@ class EditorScreen(Screen[None]):
         self._show_loaded(FormState.from_loaded(result))
         self._set_form_enabled(True)
         if first_load:
+            self.query_one("#form").display = True
             self.query_one(FieldRow).editor.focus()
         loaded = f"Loaded the configuration from {self.app.target_label}."
         self.status.outcome = Outcome.of(Tone.SUCCESS, loaded)

@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tui.widgets.quiet_footer import QuietFooter
 
 NAVIGATION: list[tuple[str, str]] = [
     ("tab / shift+tab", "next / previous field"),
@@ -40,7 +42,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(self._table(), id="help-table")
             yield Static("escape: close · ctrl+p: every action by name", classes="dialog-keys")
-        yield Footer()
+        yield QuietFooter()
 
     def _table(self) -> Table:
         table = Table(box=None, expand=True, show_header=False, pad_edge=False)

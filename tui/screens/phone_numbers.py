@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.api.models import VoiceAiConfig
 from tui.form.summary import phone_summary
 from tui.widgets.phone_numbers import PhoneNumbersTable
+from tui.widgets.quiet_footer import QuietFooter
 
 
 class PhoneNumbersScreen(ModalScreen[None]):
@@ -28,7 +29,7 @@ class PhoneNumbersScreen(ModalScreen[None]):
             yield Static(f"Phone numbers: {summary}", classes="dialog-title")
             yield PhoneNumbersTable(id="numbers-table")
             yield Static("escape: close", classes="dialog-keys")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one(PhoneNumbersTable).show_config(self.config)

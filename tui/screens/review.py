@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.form.drift import Drift
 from tui.form.state import Change
+from tui.widgets.quiet_footer import QuietFooter
 
 FIELD_WIDTH = 24
 """Wide enough for the longest label, so labels never wrap and values take the rest."""
@@ -78,7 +79,7 @@ class ReviewScreen(ModalScreen[bool]):
                     id="review-json",
                 )
             yield Static("enter: send   escape: back, nothing is lost", classes="dialog-keys")
-        yield Footer()
+        yield QuietFooter()
 
     def _changes_table(self) -> Table:
         table = Table(box=None, expand=True, pad_edge=False, show_edge=False)

@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from tui.api.auth import SignedIn, fetch_profile, login
 from tui.api.failures import ApiFailure
 from tui.api.transport import token_problem
+from tui.widgets.quiet_footer import QuietFooter
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 from tui.widgets.steady_input import SteadyInput
 
@@ -71,7 +72,7 @@ class SignInScreen(ModalScreen[SignedIn | None]):
                 "enter: sign in (from the password or the token)   escape: cancel",
                 classes="dialog-keys",
             )
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#signin-remember").display = False
