@@ -192,7 +192,7 @@ class EditorScreen(Screen[None]):
         else:
             text = "No unsaved changes"
         if str(counter.content) != text:  # redraw only on a change, to spare slow links
-            counter.update(text)
+            counter.update(text, layout=False)  # fixed width: no layout pass, no extra frame
         counter.set_class(bool(count), "-dirty")
         if form is not None:
             for row in self.query(FieldRow):
@@ -253,7 +253,7 @@ class EditorScreen(Screen[None]):
             help_text = f"⚠ {'; '.join(warnings)}" if warnings else row.spec.hint
         line = self.query_one("#field-help", Static)
         if str(line.content) != help_text:  # one line redrawn, and only on a change
-            line.update(help_text)
+            line.update(help_text, layout=False)
             line.set_class(help_text.startswith("⚠"), "-warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

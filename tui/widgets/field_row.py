@@ -38,9 +38,11 @@ class FieldRow(Horizontal):
         def __repr__(self) -> str:  # the value may be a secret
             return f"FieldRow.Edited({self.wire_name!r})"
 
-    changed: reactive[bool] = reactive(False)
-    revealed: reactive[bool] = reactive(False)
-    warned: reactive[bool] = reactive(False)
+    # repaint=False: the watchers redraw the label and marker; a repaint of the whole row
+    # would send the editor's line down the wire again with each first change.
+    changed: reactive[bool] = reactive(False, repaint=False)
+    revealed: reactive[bool] = reactive(False, repaint=False)
+    warned: reactive[bool] = reactive(False, repaint=False)
     """The value looks mistyped; the warning itself is shown under the form."""
 
     def __init__(self, spec: FieldSpec) -> None:
@@ -104,7 +106,10 @@ class FieldRow(Horizontal):
         self._refresh_marker()
 
     def watch_changed(self) -> None:
-        self.set_class(self.changed, "-changed")
+        # On the label and marker, not the row: a class on the row restyles (and redraws)
+        # its editor too, ~300 more bytes on the keystroke that first changes a field.
+        for part in self.query(".field-label, .field-marker"):
+            part.set_class(self.changed, "-changed")
         self._refresh_marker()
 
     def watch_warned(self) -> None:
@@ -120,7 +125,8 @@ class FieldRow(Horizontal):
             text = f"{'● ' if self.changed else ''}{word}"
         if self.warned:
             text = f"{text} ⚠".strip()
-        self.query_one(".field-marker", Static).update(text)
+        # Fixed size (see .field-marker in app.tcss): no layout pass, no extra frame.
+        self.query_one(".field-marker", Static).update(text, layout=False)
 
     def on_mount(self) -> None:
         self._refresh_marker()
