@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,26 @@ def test_an_unsendable_stored_token_says_how_to_remove_it(env: dict[str, str]) -
     store = memory_store(**{"https://t.example.com": "two words"})
     with pytest.raises(StartupError, match=r"logout --profile 'https://t\.example\.com'"):
         startup_plan(Flags(url="https://t.example.com"), environ=env, store=store)
+
+
+def test_the_first_frame_imports_only_what_it_shows() -> None:
+    """Review, save, questions and the keyring load when first used, not at startup."""
+    later = [
+        "keyring",
+        "tui.form.body",
+        "tui.form.drift",
+        "tui.screens.review",
+        "tui.screens.confirm",
+        "tui.screens.sign_in",
+        "tui.screens.help",
+        "tui.screens.phone_numbers",
+        "textual.widgets._data_table",
+    ]
+    code = (
+        "import sys, tui.cli, tui.startup, tui.api.client, tui.app; "
+        f"print([name for name in {later!r} if name in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -12,7 +12,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.editor import EditorScreen
 
 if TYPE_CHECKING:
@@ -135,6 +134,8 @@ class VoiceConfigApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit, asking first when leaving would lose edits or abandon a save in flight."""
+        from tui.screens.confirm import ConfirmScreen
+
         if isinstance(self.screen, ConfirmScreen):
             return  # a question is already on screen: answer it first
         editor = next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)

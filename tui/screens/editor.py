@@ -3,6 +3,9 @@
 Data flows one way: a load gives a :class:`FormState`; edits make new states; the
 review shows ``state.changes()``; the save sends ``build_save_request(state)``; the
 outcome lands in the status panel. Deciding what is sent lives in ``tui.form``.
+
+What only the review, the save or a question needs (the body builder, drift checks,
+the review and confirm screens) is imported where it is used, after the first frame.
 """
 
 from __future__ import annotations
@@ -20,13 +23,9 @@ from textual.widgets import Header, Static
 
 from tui.api.auth import fetch_profile, verify_token
 from tui.api.failures import ApiFailure
-from tui.form.body import build_save_request
-from tui.form.drift import detect_drift, rebase
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.review import ReviewScreen
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
@@ -279,6 +278,7 @@ class EditorScreen(Screen[None]):
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
+        from tui.screens.review import ReviewScreen
 
         self.app.push_screen(
             HelpScreen(
@@ -320,6 +320,10 @@ class EditorScreen(Screen[None]):
     @work(exclusive=True, group="api")
     async def open_review(self, form: FormState) -> None:
         """Re-read the server first (there is no ETag), then show exactly what will be sent."""
+        from tui.form.body import build_save_request
+        from tui.form.drift import detect_drift, rebase
+        from tui.screens.review import ReviewScreen
+
         self.busy = "checking"
         self.status.outcome = Outcome.of(Tone.BUSY, "Checking the server for changes…")
         try:
@@ -358,6 +362,8 @@ class EditorScreen(Screen[None]):
         if self.busy:
             return
         if self.unsaved_count:
+            from tui.screens.confirm import ConfirmScreen
+
             count = self.unsaved_count
             self.app.push_screen(
                 ConfirmScreen(
