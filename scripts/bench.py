@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import importlib.util
 import json
 import os
 import platform
@@ -580,11 +581,23 @@ def console_script(python: str) -> list[str]:
     return [str(script)] if script.exists() else [python, "-m", "tui"]
 
 
+def _has_bytecode(package_dir: Path) -> bool:
+    """Whether the package's ``__init__`` has an up-to-date ``.pyc`` beside it."""
+    source = package_dir / "__init__.py"
+    cached = Path(importlib.util.cache_from_source(str(source)))
+    return cached.exists() and cached.stat().st_mtime >= source.stat().st_mtime
+
+
 def current_interpreter(baseline: Path) -> Interpreter:
-    has_pyc = any(Path(sys.prefix).glob("lib/python*/site-packages/textual/__pycache__/*.pyc"))
+    site = next(Path(sys.prefix).glob("lib/python*/site-packages"), Path(sys.prefix))
+    textual_pyc = _has_bytecode(site / "textual")
+    # An editable install runs the project from its source tree; with no bytecode cache
+    # written there (PYTHONDONTWRITEBYTECODE=1), every start compiles the app's modules.
+    tui_pyc = _has_bytecode(PROJECT_DIR / "tui")
     note = (
         f"this interpreter (`sys.executable`, Python {platform.python_version()}); "
-        f"Textual {'has' if has_pyc else 'has no'} compiled bytecode here"
+        f"Textual {'has' if textual_pyc else 'has no'} compiled bytecode here, "
+        f"the app's own modules {'have' if tui_pyc else 'have none (compiled at each start)'}"
     )
     return Interpreter(
         "current",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
@@ -50,8 +50,11 @@ class VoiceConfigApp(App[None]):
         ),
     ]
 
-    user: reactive[SignedInUser | None] = reactive(None)
+    # repaint=False here and on sub_title: an App reactive repaints the whole screen when
+    # it changes, ~10 KB over SSH for what the header redraws by itself (it watches them).
+    user: reactive[SignedInUser | None] = reactive(None, repaint=False)
     """Who the token belongs to, once the server has said (shown in the header)."""
+    sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
 
     def __init__(
         self,

@@ -116,10 +116,11 @@ class EditorScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield ConfigSummary("Not loaded yet.", id="summary")
-                # Hidden, not disabled, until the first load: showing it again is a layout
-                # change only, where enabling restyles every field (~30 ms at startup).
+                # Invisible, not disabled, until the first load: showing it again repaints
+                # its own region, where enabling restyles every field (~30 ms at startup).
+                # Its space is kept, so nothing below it moves when it appears.
                 with VerticalScroll(id="form", can_focus=False) as form:
-                    form.display = False
+                    form.visible = False
                     for spec in FIELDS:
                         yield FieldRow(spec)
                 with Horizontal(id="info-line"):
@@ -216,7 +217,7 @@ class EditorScreen(Screen[None]):
     def _set_form_enabled(self, enabled: bool) -> None:
         """Lock or unlock the form, putting focus back where it was after a lock."""
         form = self.query_one("#form")
-        if not form.display:
+        if not form.visible:
             return  # not loaded yet: nothing on screen to edit, nothing to lock
         if not enabled and not form.disabled and self.focused is not None:
             self._focus_before_lock = self.focused
@@ -399,7 +400,7 @@ class EditorScreen(Screen[None]):
         self._show_loaded(FormState.from_loaded(result))
         self._set_form_enabled(True)
         if first_load:
-            self.query_one("#form").display = True
+            self.query_one("#form").visible = True
             self.query_one(FieldRow).editor.focus()
         loaded = f"Loaded the configuration from {self.app.target_label}."
         self.status.outcome = Outcome.of(Tone.SUCCESS, loaded)
