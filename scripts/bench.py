@@ -13,12 +13,15 @@ What it measures, each child in a real pseudo-terminal of 100x30 (xterm-256color
    demo server this process runs) until the loaded configuration's trunk domain is on
    screen; and for the baseline, until its one line is. Also the time to the first
    byte on the terminal (interpreter, imports and driver start), which splits the
-   first from what follows (stylesheet, widgets, the HTTP load, the paint).
+   first from what follows (stylesheet, widgets, the HTTP load, the paint). A third
+   program, the stack floor (the baseline plus httpx, pydantic and one GET), shows how
+   much of the ratio the libraries cost before any of the app's own code.
 2. Peak RSS (``VmHWM``) of the child once that text appeared.
 3. Bytes written to the terminal: the first full frame, each keystroke while typing
-   into the ElevenLabs API key field, each focus move (Tab), and idle output while
-   the cursor blinks — against the targets of ≤ 600 B per key and ≤ 4 KB per Tab —
-   and how many screen rows each key rewrites (30 of 30 is a full repaint).
+   into the ElevenLabs API key field, each focus move (Tab), and output while idle
+   (a blinking cursor would show here) — against the targets of ≤ 600 B per key and
+   ≤ 4 KB per Tab — and how many screen rows each key rewrites (30 of 30 is a full
+   repaint).
 4. Time from confirming a save (Enter in the review) to the success message.
 5. With ``--venvs``: measurements 1 and 2 again from two throwaway venvs with the
    project and its locked dependencies installed, one without bytecode (uv's default)
@@ -89,6 +92,50 @@ class Baseline(App[None]):
 
 if __name__ == "__main__":
     Baseline().run()
+'''
+
+
+FLOOR_MARKER = "bench-floor-ready"
+FLOOR_READY = f"{FLOOR_MARKER}: {APP_MARKER}"
+"""What the floor shows once loaded; a traceback quoting its source cannot contain it."""
+FLOOR_SOURCE = f'''"""The stack's floor: the baseline plus what the app cannot start without.
+
+httpx and pydantic imported, one AsyncClient, one GET of the configuration validated
+into a pydantic model, and the trunk domain shown on one static line. What the app
+adds on top of this is its own code and its screen.
+"""
+
+import sys
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    sinchEstTrunkDomain: str | None = None
+
+
+class Floor(App[None]):
+    BINDINGS = [("ctrl+q", "quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("loading", id="line")
+
+    async def on_mount(self) -> None:
+        headers = {{"Authorization": "Bearer {TOKEN}"}}
+        async with httpx.AsyncClient(base_url=sys.argv[1], headers=headers) as client:
+            answer = await client.get("/api/calls/voice-ai/config")
+        config = Config.model_validate(answer.json())
+        self.query_one("#line", Static).update(
+            f"{FLOOR_MARKER}: {{config.sinchEstTrunkDomain}}"
+        )
+
+
+if __name__ == "__main__":
+    Floor().run()
 '''
 
 
@@ -273,8 +320,11 @@ class Interpreter:
     app_argv: list[str]
     baseline_argv: list[str]
     note: str
+    floor_argv: list[str] = field(default_factory=list)
+    """The stack's floor (FLOOR_SOURCE); the demo server's URL is appended."""
     app: Startup = field(default_factory=Startup)
     baseline: Startup = field(default_factory=Startup)
+    floor: Startup = field(default_factory=Startup)
     build_seconds: float | None = None
 
 
@@ -547,8 +597,8 @@ def measure_all(
     cwd: Path,
     interaction: Interaction,
 ) -> None:
-    """Round-robin: each round runs every interpreter's baseline and app once, so drift
-    on the machine (other work, thermal) hits every side of every ratio alike.
+    """Round-robin: each round runs every interpreter's baseline, floor and app once, so
+    drift on the machine (other work, thermal) hits every side of every ratio alike.
 
     One discarded warm-up of each command first fills the page cache. Only the first
     interpreter's app runs also do the interaction measurements.
@@ -556,18 +606,24 @@ def measure_all(
     for interp in interps:
         print(f"[{interp.name}] warm-up", file=sys.stderr)
         run_once(interp.baseline_argv, BASELINE_MARKER, limits, Startup(), None, cwd)
+        if interp.floor_argv:
+            run_once([*interp.floor_argv, url], FLOOR_READY, limits, Startup(), None, cwd)
         run_once([*interp.app_argv, "--url", url], APP_MARKER, limits, Startup(), None, cwd)
     for index in range(runs):
         for interp in interps:
             app_argv = [*interp.app_argv, "--url", url]
             app_interaction = interaction if interp is interps[0] else None
             run_once(interp.baseline_argv, BASELINE_MARKER, limits, interp.baseline, None, cwd)
+            if interp.floor_argv:
+                floor_argv = [*interp.floor_argv, url]
+                run_once(floor_argv, FLOOR_READY, limits, interp.floor, None, cwd)
             run_once(app_argv, APP_MARKER, limits, interp.app, app_interaction, cwd)
             app_s = interp.app.seconds[-1:] or [None]
             base_s = interp.baseline.seconds[-1:] or [None]
+            floor_s = interp.floor.seconds[-1:] or [None]
             print(
                 f"[{interp.name}] run {index + 1}/{runs}: app {fmt_ms(app_s[0])}, "
-                f"baseline {fmt_ms(base_s[0])}",
+                f"baseline {fmt_ms(base_s[0])}, floor {fmt_ms(floor_s[0])}",
                 file=sys.stderr,
             )
 
@@ -605,6 +661,7 @@ def current_interpreter(baseline: Path) -> Interpreter:
         console_script(sys.executable),
         [sys.executable, str(baseline)],
         note,
+        floor_argv=[sys.executable, str(baseline.with_name("floor.py"))],
     )
 
 
@@ -669,6 +726,7 @@ def build_venv(name: str, root: Path, baseline: Path, compile_bytecode: bool) ->
         console_script(python),
         [python, str(baseline)],
         f"throwaway `uv venv` + `uv pip install` {how}",
+        floor_argv=[python, str(baseline.with_name("floor.py"))],
     )
     interp.build_seconds = time.monotonic() - started
     return interp
@@ -704,34 +762,24 @@ def import_costs(interp: Interpreter, cwd: Path, top: int = 15) -> ImportReport:
 
 
 def startup_rows(interp: Interpreter) -> list[str]:
-    app, base = interp.app, interp.baseline
-    rows = [
-        (
-            "time to first byte on the terminal",
-            fmt_spread(app.first_output_seconds, fmt_ms),
-            fmt_spread(base.first_output_seconds, fmt_ms),
-            fmt_ratio(ratio(median(app.first_output_seconds), median(base.first_output_seconds))),
-        ),
-        (
-            "time to first useful frame",
-            fmt_spread(app.seconds, fmt_ms),
-            fmt_spread(base.seconds, fmt_ms),
-            fmt_ratio(ratio(median(app.seconds), median(base.seconds))),
-        ),
-        (
-            "peak RSS (VmHWM) at that frame",
-            fmt_spread(app.hwm_kb, fmt_mb),
-            fmt_spread(base.hwm_kb, fmt_mb),
-            fmt_ratio(ratio(median(app.hwm_kb), median(base.hwm_kb))),
-        ),
-        (
-            "bytes of the first full frame",
-            fmt_spread(app.frame_bytes, fmt_bytes),
-            fmt_spread(base.frame_bytes, fmt_bytes),
-            fmt_ratio(ratio(median(app.frame_bytes), median(base.frame_bytes))),
-        ),
+    """| interpreter | measurement | app | baseline | app / baseline | floor | floor / baseline |"""
+    sides = (interp.app, interp.baseline, interp.floor)
+    measurements: list[tuple[str, Callable[[Startup], list[float]], Callable]] = [
+        ("time to first byte on the terminal", lambda s: s.first_output_seconds, fmt_ms),
+        ("time to first useful frame", lambda s: s.seconds, fmt_ms),
+        ("peak RSS (VmHWM) at that frame", lambda s: s.hwm_kb, fmt_mb),
+        ("bytes of the first full frame", lambda s: s.frame_bytes, fmt_bytes),
     ]
-    return [f"| {interp.name} | {what} | {a} | {b} | {r} |" for what, a, b, r in rows]
+    lines = []
+    for what, samples, fmt in measurements:
+        app, base, floor = (samples(side) for side in sides)
+        app_ratio = fmt_ratio(ratio(median(app), median(base)))
+        floor_ratio = fmt_ratio(ratio(median(floor), median(base)))
+        lines.append(
+            f"| {interp.name} | {what} | {fmt_spread(app, fmt)} | {fmt_spread(base, fmt)} "
+            f"| {app_ratio} | {fmt_spread(floor, fmt)} | {floor_ratio} |"
+        )
+    return lines
 
 
 def target_note(values: Sequence[float], target: float) -> str:
@@ -764,7 +812,7 @@ def interaction_rows(result: Interaction) -> list[str]:
         sample_row("bytes per focus move (Tab)", result.tab_bytes, fmt_bytes)
         + f" | {target_note(result.tab_bytes, TAB_TARGET_BYTES)} |",
         sample_row("screen rows rewritten per Tab", result.tab_rows, rows) + " | — |",
-        sample_row("idle output per second, cursor blinking", result.idle_bytes_per_s, fmt_bytes)
+        sample_row("idle output per second (nothing pressed)", result.idle_bytes_per_s, fmt_bytes)
         + " | — |",
         sample_row(f"save: Enter in review → “{SAVED_MARKER}”", result.save_seconds, fmt_ms)
         + " | — |",
@@ -789,7 +837,10 @@ def render_markdown(
         "",
         "App: `tether-voice --url URL` against a demo server in the bench process "
         f"(first useful frame = “{APP_MARKER}” on screen). Baseline: a Textual app "
-        "showing one static line.",
+        "showing one static line. Stack floor: that app plus what this app cannot start "
+        "without (httpx and pydantic imported, one GET of the configuration validated by "
+        "a pydantic model, its trunk domain shown): the part of the ratio the stack "
+        "costs before any of the app's own code or screen.",
         "",
     ]
     lines += [
@@ -797,8 +848,9 @@ def render_markdown(
     ]
     lines += [
         "",
-        "| interpreter | measurement | app | baseline | app / baseline |",
-        "| --- | --- | --- | --- | --- |",
+        "| interpreter | measurement | app | baseline | app / baseline | stack floor "
+        "| floor / baseline |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for interp in interps:
         lines += startup_rows(interp)
@@ -828,7 +880,11 @@ def render_markdown(
         "",
         *interaction_rows(interaction),
     ]
-    failures = [(i.name, f) for i in interps for f in (*i.app.failures, *i.baseline.failures)]
+    failures = [
+        (i.name, f)
+        for i in interps
+        for f in (*i.app.failures, *i.baseline.failures, *i.floor.failures)
+    ]
     if failures:
         lines += ["", f"**{len(failures)} failed run(s)** (dropped from the numbers):"]
         lines += [f"- {name}: {text}" for name, text in failures]
@@ -865,6 +921,10 @@ def to_json(
             "app_first_output_seconds": median(interp.app.first_output_seconds),
             "baseline_seconds": median(interp.baseline.seconds),
             "ratio_seconds": ratio(median(interp.app.seconds), median(interp.baseline.seconds)),
+            "floor_seconds": median(interp.floor.seconds),
+            "floor_ratio_seconds": ratio(
+                median(interp.floor.seconds), median(interp.baseline.seconds)
+            ),
             "app_hwm_kb": median(interp.app.hwm_kb),
             "baseline_hwm_kb": median(interp.baseline.hwm_kb),
         }
@@ -926,6 +986,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scratch = Path(tmp)
         baseline = scratch / "baseline.py"
         baseline.write_text(BASELINE_SOURCE, encoding="utf-8")
+        baseline.with_name("floor.py").write_text(FLOOR_SOURCE, encoding="utf-8")
         interps = [current_interpreter(baseline)]
         if args.venvs:
             for name, compiled in (("venv-plain", False), ("venv-compiled", True)):

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tui.demo.server import DemoServer
+
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench.py"
 
 
@@ -172,13 +174,32 @@ def test_one_baseline_measurement_in_a_pty(tmp_path: Path) -> None:
     assert startup.frame_bytes[0] > len(bench.BASELINE_MARKER)
 
 
+@pytest.mark.skipif(
+    not os.path.exists("/dev/ptmx") or not Path("/proc/self/status").exists(),
+    reason="needs pseudo-terminals (/dev/ptmx) and /proc",
+)
+def test_the_stack_floor_loads_the_demo_config_in_a_pty(
+    tmp_path: Path, demo_server: DemoServer
+) -> None:
+    """The floor shows its marker only after a real GET, so a broken one fails here."""
+    floor = tmp_path / "floor.py"
+    floor.write_text(bench.FLOOR_SOURCE, encoding="utf-8")
+    startup = bench.Startup()
+    limits = bench.Limits(start=120.0, step=30.0)  # generous: this asserts no speed
+    argv = [sys.executable, str(floor), demo_server.url]
+    bench.run_once(argv, bench.FLOOR_READY, limits, startup, None, tmp_path)
+    assert startup.failures == []
+    assert len(startup.seconds) == 1
+    assert ("GET", "/api/calls/voice-ai/config", 200) in demo_server.state.request_log
+
+
 # --- the report renders whatever was (or was not) measured ----------------------------
 
 
 def _interpreter(name: str, measured: bool) -> Any:
     interp = bench.Interpreter(name, "python", ["tether-voice"], ["python", "b.py"], "note")
     if measured:
-        for startup, scale in ((interp.app, 2.0), (interp.baseline, 1.0)):
+        for startup, scale in ((interp.app, 2.0), (interp.baseline, 1.0), (interp.floor, 1.5)):
             startup.seconds += [0.4 * scale, 0.5 * scale]
             startup.first_output_seconds += [0.2 * scale, 0.25 * scale]
             startup.hwm_kb += [30000 * scale]
@@ -197,11 +218,16 @@ def test_report_renders_full_and_empty_measurements() -> None:
         _interpreter("venv-compiled", False),
     ]
     text = bench.render_markdown(interps, interaction, imports, runs=5)
-    assert "| current | time to first useful frame | 900 ms [800 ms, 1000 ms] |" in text
-    assert "2.00x" in text
+    assert (
+        "| current | time to first useful frame | 900 ms [800 ms, 1000 ms] "
+        "| 450 ms [400 ms, 500 ms] | 2.00x | 675 ms [600 ms, 750 ms] | 1.50x |"
+    ) in text
     assert "median ✓, max ✗ (1.2x)" in text
-    assert "| venv-compiled | time to first useful frame | failed | failed | — |" in text
+    assert (
+        "| venv-compiled | time to first useful frame | failed | failed | — | failed | — |"
+    ) in text
     assert "1 failed run(s)" in text
     assert "`tui.app`" in text
     document = bench.to_json(interps, bench.Interaction(), [], runs=5)
     assert json.loads(json.dumps(document))["interpreters"][2]["median"]["app_seconds"] is None
+    assert document["interpreters"][0]["median"]["floor_ratio_seconds"] == 1.5
