@@ -143,6 +143,7 @@ def test_the_first_frame_imports_only_what_it_shows() -> None:
         "tui.screens.help",
         "tui.screens.phone_numbers",
         "textual.widgets._data_table",
+        "tui.demo.server",
     ]
     code = (
         "import sys, tui.cli, tui.startup, tui.api.client, tui.app; "
