@@ -7,7 +7,7 @@ end -- sockets, status lines, headers, bodies that are not JSON, connections tha
 exactly as it is against production.
 
 Why stdlib only, and nothing imported from `tui.api`: this is an independent reading of the
-contract (`/work/shared/spec/voice-ai-config.md`). When the client and this server agree,
+contract (the team's `voice-ai-config.md`). When the client and this server agree,
 that agreement means something; a shared model would let both be wrong together. It also
 keeps the in-process start cheap: no import beyond `http.server`, no DNS lookup on bind.
 
