@@ -23,7 +23,7 @@ import httpx
 from pydantic import SecretStr, ValidationError
 
 from tui.api.client import ConnectionSettings
-from tui.api.exchange import Answer, exchange
+from tui.api.exchange import Answer, exchange, open_client
 from tui.api.failures import (
     ApiFailure,
     FailureKind,
@@ -36,7 +36,6 @@ from tui.api.failures import (
 from tui.api.models import ErrorEnvelope, SignedInUser
 from tui.api.transport import (
     TransportConfigError,
-    build_verify,
     token_problem,
 )
 
@@ -170,7 +169,7 @@ async def _call(
     transport: httpx.AsyncBaseTransport | None,
 ) -> Answer | ApiFailure:
     """One request on a short-lived client; every transport problem becomes a failure."""
-    headers = {"Accept": "application/json", "User-Agent": "tether-voice"}
+    headers: dict[str, str] = {}
     problem = token_problem(token) if token is not None else None
     if problem:
         return ApiFailure(
@@ -185,13 +184,12 @@ async def _call(
         headers["Content-Type"] = "application/json"
     connect_timeout, read_timeout = timeouts
     try:
-        client = httpx.AsyncClient(
-            base_url=base_url,
+        client = open_client(
+            base_url,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            ca_bundle=ca_bundle,
             headers=headers,
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            follow_redirects=False,
-            verify=build_verify(ca_bundle, url=base_url),
-            trust_env=True,
             transport=transport,
         )
     except TransportConfigError as exc:

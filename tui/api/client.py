@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr, ValidationError
 
-from tui.api.exchange import Answer, exchange
+from tui.api.exchange import Answer, exchange, open_client
 from tui.api.failures import (
     ApiFailure,
     Operation,
@@ -27,7 +27,6 @@ from tui.api.failures import (
     redirect_failure,
 )
 from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
-from tui.api.transport import build_verify
 
 CONFIG_PATH = "/api/calls/voice-ai/config"
 
@@ -53,13 +52,11 @@ class VoiceConfigClient:
         self, settings: ConnectionSettings, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
         self.settings = settings
-        self._http = httpx.AsyncClient(
-            base_url=settings.base_url,
-            headers={"Accept": "application/json", "User-Agent": "tether-voice"},
-            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            follow_redirects=False,
-            verify=build_verify(settings.ca_bundle, url=settings.base_url),
-            trust_env=True,
+        self._http = open_client(
+            settings.base_url,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            ca_bundle=settings.ca_bundle,
             transport=transport,
         )
         self.use_token(settings.token)

@@ -11,6 +11,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,7 +24,7 @@ from tui.api.failures import (
     network_hint,
     timeout_hint,
 )
-from tui.api.transport import tls_failure_reason
+from tui.api.transport import build_verify, tls_failure_reason
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """Answers larger than this are refused unread: a config is a few kilobytes, and a
@@ -48,6 +49,35 @@ class Answer:
             return json.loads(self.text)
         except ValueError:
             return None
+
+
+def open_client(
+    base_url: str,
+    *,
+    connect_timeout: float,
+    read_timeout: float,
+    ca_bundle: Path | None,
+    headers: dict[str, str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """The one place the transport rules become an httpx client, for every caller.
+
+    Redirects are never followed (the token would go with them), TLS is verified against
+    the shared context of :func:`build_verify`, and proxies come from the environment.
+
+    Raises:
+        TransportConfigError: the CA bundle cannot be used.
+        httpx.InvalidURL: ``base_url`` is not a URL httpx accepts.
+    """
+    return httpx.AsyncClient(
+        base_url=base_url,
+        headers={"Accept": "application/json", "User-Agent": "tether-voice", **(headers or {})},
+        timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+        follow_redirects=False,
+        verify=build_verify(ca_bundle, url=base_url),
+        trust_env=True,
+        transport=transport,
+    )
 
 
 class _TooLarge(Exception):
