@@ -27,6 +27,13 @@ def admin(demo_server: DemoServer) -> ConnectionSettings:
     return ConnectionSettings(demo_server.url, SecretStr(ADMIN_TOKEN), read_timeout=5.0)
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Gather the fault matrix's cells from the reports, which xdist sends back here."""
+    from tests.fault_matrix_report import gather
+
+    gather(report.user_properties)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the fault matrix (fault by phase → outcome) when its tests ran."""
     from tests.fault_matrix_report import RESULTS, render

@@ -10,7 +10,7 @@ printed as a table at the end of the test run.
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import pytest
@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.fault_matrix_report import RESULTS
+from tests.fault_matrix_report import record_outcome
 from tests.screen_text import screen_text
 from tests.test_editor_flows import (
     counter_text,
@@ -74,9 +74,12 @@ def free_port() -> int:
 class Harness:
     """One app against one demo server whose faults (or absence) the test controls."""
 
-    def __init__(self, fault: str, phase: str) -> None:
+    def __init__(
+        self, fault: str, phase: str, record_property: Callable[[str, object], None]
+    ) -> None:
         self.fault = fault
         self.phase = phase
+        self.record_property = record_property
         self.state = DemoState.seeded()
         self.port = free_port()
         self.server: DemoServer | None = None
@@ -104,7 +107,7 @@ class Harness:
             self.server.clear_faults()
 
     def record(self, outcome: str) -> None:
-        RESULTS[(self.fault, self.phase)] = outcome
+        record_outcome(self.record_property, self.fault, self.phase, outcome)
 
     @asynccontextmanager
     async def app(self) -> AsyncIterator[Pilot]:
@@ -236,10 +239,12 @@ FAULTS = [fault.value for fault in Fault] + [REFUSED]
 
 @pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("fault", FAULTS)
-async def test_fault_in_phase(fault: str, phase: str) -> None:
-    harness = Harness(fault, phase)
+async def test_fault_in_phase(
+    fault: str, phase: str, record_property: Callable[[str, object], None]
+) -> None:
+    harness = Harness(fault, phase, record_property)
     if fault == REFUSED and phase == "reread":
-        RESULTS[(fault, phase)] = "n/a (see drop: same path)"
+        record_outcome(record_property, fault, phase, "n/a (see drop: same path)")
         pytest.skip(
             "a refusal cannot be timed between the POST and the re-read right after it; "
             "'drop' exercises the same transport-error path in this phase"
