@@ -7,34 +7,23 @@ never how fast.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from tui.demo.server import DemoServer
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench.py"
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+if str(SCRIPTS) not in sys.path:
+    # scripts/ is not a package: import its benchkit as bench.py does, with the scripts
+    # folder on sys.path (Python puts it there when it runs scripts/bench.py).
+    sys.path.insert(0, str(SCRIPTS))
 
-
-def _load_bench() -> ModuleType:
-    """scripts/ is not a package: load the file as a module (registered first, as
-    dataclasses look their module up in sys.modules)."""
-    spec = importlib.util.spec_from_file_location("tether_bench", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
-
+from benchkit import importtime, measure, programs, records, report, terminal  # noqa: E402
 
 # --- strip_ansi -----------------------------------------------------------------------
 
@@ -54,13 +43,13 @@ bench = _load_bench()
     ],
 )
 def test_strip_ansi_leaves_what_a_person_reads(raw: str, plain: str) -> None:
-    assert bench.strip_ansi(raw) == plain
+    assert terminal.strip_ansi(raw) == plain
 
 
 def test_strip_ansi_joins_a_word_split_by_escapes_between_its_characters() -> None:
     marker = "demo-org.elastic-sip.sinch.com"
     raw = "".join(f"{char}\x1b[38;5;{i}m" for i, char in enumerate(marker))
-    assert bench.strip_ansi(raw) == marker
+    assert terminal.strip_ansi(raw) == marker
 
 
 # --- OutputWatch: the marker search across chunk boundaries ---------------------------
@@ -74,7 +63,7 @@ def _styled(text: str) -> bytes:
 def test_marker_is_found_whatever_the_chunk_boundary(marker: str) -> None:
     data = b"\x1b[?1049h" + _styled("before ") + _styled(marker) + _styled(" after")
     for cut in range(len(data) + 1):  # every split: inside escapes and UTF-8 characters
-        watch = bench.OutputWatch()
+        watch = terminal.OutputWatch()
         watch.feed(data[:cut])
         watch.feed(data[cut:])
         assert watch.contains(marker), cut
@@ -84,7 +73,7 @@ def test_marker_is_found_whatever_the_chunk_boundary(marker: str) -> None:
 def test_marker_is_found_when_fed_one_byte_at_a_time() -> None:
     marker = "Review:"
     data = b"\x1b[2;1H" + "".join(f"\x1b[3{i}m{c}" for i, c in enumerate(marker)).encode()
-    watch = bench.OutputWatch()
+    watch = terminal.OutputWatch()
     seen_at = None
     for index in range(len(data)):
         watch.feed(data[index : index + 1])
@@ -94,7 +83,7 @@ def test_marker_is_found_when_fed_one_byte_at_a_time() -> None:
 
 
 def test_marker_absent_is_not_found() -> None:
-    watch = bench.OutputWatch()
+    watch = terminal.OutputWatch()
     watch.feed(_styled("demo-org.elastic-sip.sinch.co"))
     assert not watch.contains("demo-org.elastic-sip.sinch.com")
 
@@ -103,38 +92,38 @@ def test_marker_absent_is_not_found() -> None:
 
 
 def test_median_and_ratio() -> None:
-    assert bench.median([3.0, 1.0, 2.0]) == 2.0
-    assert bench.median([1.0, 2.0, 3.0, 4.0]) == 2.5
-    assert bench.median([]) is None
-    assert bench.ratio(3.0, 2.0) == 1.5
-    assert bench.ratio(None, 2.0) is None
-    assert bench.ratio(1.0, None) is None
-    assert bench.ratio(1.0, 0.0) is None
+    assert report.median([3.0, 1.0, 2.0]) == 2.0
+    assert report.median([1.0, 2.0, 3.0, 4.0]) == 2.5
+    assert report.median([]) is None
+    assert report.ratio(3.0, 2.0) == 1.5
+    assert report.ratio(None, 2.0) is None
+    assert report.ratio(1.0, None) is None
+    assert report.ratio(1.0, 0.0) is None
 
 
 def test_formatting() -> None:
-    assert bench.fmt_ratio(2.214) == "2.21x"
-    assert bench.fmt_ratio(None) == "—"
-    assert bench.fmt_ms(0.9874) == "987 ms"
-    assert bench.fmt_mb(60204) == "58.8 MB"
-    assert bench.fmt_bytes(12777) == "12,777 B"
-    assert bench.fmt_spread([0.3, 0.1, 0.2], bench.fmt_ms) == "200 ms [100 ms, 300 ms]"
-    assert bench.fmt_spread([0.1], bench.fmt_ms) == "100 ms"
-    assert bench.fmt_spread([], bench.fmt_ms) == "failed"
+    assert report.fmt_ratio(2.214) == "2.21x"
+    assert report.fmt_ratio(None) == "—"
+    assert report.fmt_ms(0.9874) == "987 ms"
+    assert report.fmt_mb(60204) == "58.8 MB"
+    assert report.fmt_bytes(12777) == "12,777 B"
+    assert report.fmt_spread([0.3, 0.1, 0.2], report.fmt_ms) == "200 ms [100 ms, 300 ms]"
+    assert report.fmt_spread([0.1], report.fmt_ms) == "100 ms"
+    assert report.fmt_spread([], report.fmt_ms) == "failed"
 
 
 def test_targets_say_whether_met_and_by_how_much_missed() -> None:
-    assert bench.check(600, 600) == "✓"
-    assert bench.check(601, 600) == "✗"
-    assert bench.check(None, 600) == "?"
-    assert bench.target_note([100, 200, 1200], 600) == "≤ 600 B: median ✓, max ✗ (2.0x)"
-    assert bench.target_note([], 600) == "≤ 600 B: median ?, max ?"
+    assert report.check(600, 600) == "✓"
+    assert report.check(601, 600) == "✗"
+    assert report.check(None, 600) == "?"
+    assert report.target_note([100, 200, 1200], 600) == "≤ 600 B: median ✓, max ✗ (2.0x)"
+    assert report.target_note([], 600) == "≤ 600 B: median ?, max ?"
 
 
 def test_rows_addressed_counts_distinct_rows() -> None:
     output = b"\x1b[10;28Hx\x1b[10;30Hy\x1b[8;1Hz\x1b[30;1H\x1b[38;5;32mw\x1b[5H"
-    assert bench.rows_addressed(output) == 4
-    assert bench.rows_addressed(b"\x1b[38;5;253mno moves") == 0
+    assert terminal.rows_addressed(output) == 4
+    assert terminal.rows_addressed(b"\x1b[38;5;253mno moves") == 0
 
 
 def test_parse_importtime() -> None:
@@ -145,7 +134,7 @@ def test_parse_importtime() -> None:
         "import time:       900 |     706800 | tui.app\n"
         "some other line\n"
     )
-    costs = bench.parse_importtime(stderr)
+    costs = importtime.parse_importtime(stderr)
     assert [(c.module, c.self_us, c.cumulative_us, c.depth) for c in costs] == [
         ("_io", 120, 120, 1),
         ("textual.css.model", 2000, 5000, 2),
@@ -162,16 +151,16 @@ def test_parse_importtime() -> None:
 )
 def test_one_baseline_measurement_in_a_pty(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.py"
-    baseline.write_text(bench.BASELINE_SOURCE, encoding="utf-8")
-    startup = bench.Startup()
-    limits = bench.Limits(start=120.0, step=30.0)  # generous: this asserts no speed
-    bench.run_once(
-        [sys.executable, str(baseline)], bench.BASELINE_MARKER, limits, startup, None, tmp_path
+    baseline.write_text(programs.BASELINE_SOURCE, encoding="utf-8")
+    startup = records.Startup()
+    limits = measure.Limits(start=120.0, step=30.0)  # generous: this asserts no speed
+    measure.run_once(
+        [sys.executable, str(baseline)], programs.BASELINE_MARKER, limits, startup, None, tmp_path
     )
     assert startup.failures == []
     assert len(startup.seconds) == len(startup.hwm_kb) == len(startup.frame_bytes) == 1
     assert startup.hwm_kb[0] > 0
-    assert startup.frame_bytes[0] > len(bench.BASELINE_MARKER)
+    assert startup.frame_bytes[0] > len(programs.BASELINE_MARKER)
 
 
 @pytest.mark.skipif(
@@ -183,11 +172,11 @@ def test_the_stack_floor_loads_the_demo_config_in_a_pty(
 ) -> None:
     """The floor shows its marker only after a real GET, so a broken one fails here."""
     floor = tmp_path / "floor.py"
-    floor.write_text(bench.FLOOR_SOURCE, encoding="utf-8")
-    startup = bench.Startup()
-    limits = bench.Limits(start=120.0, step=30.0)  # generous: this asserts no speed
+    floor.write_text(programs.FLOOR_SOURCE, encoding="utf-8")
+    startup = records.Startup()
+    limits = measure.Limits(start=120.0, step=30.0)  # generous: this asserts no speed
     argv = [sys.executable, str(floor), demo_server.url]
-    bench.run_once(argv, bench.FLOOR_READY, limits, startup, None, tmp_path)
+    measure.run_once(argv, programs.FLOOR_READY, limits, startup, None, tmp_path)
     assert startup.failures == []
     assert len(startup.seconds) == 1
     assert ("GET", "/api/calls/voice-ai/config", 200) in demo_server.state.request_log
@@ -197,7 +186,7 @@ def test_the_stack_floor_loads_the_demo_config_in_a_pty(
 
 
 def _interpreter(name: str, measured: bool) -> Any:
-    interp = bench.Interpreter(name, "python", ["tether-voice"], ["python", "b.py"], "note")
+    interp = records.Interpreter(name, "python", ["tether-voice"], ["python", "b.py"], "note")
     if measured:
         for startup, scale in ((interp.app, 2.0), (interp.baseline, 1.0), (interp.floor, 1.5)):
             startup.seconds += [0.4 * scale, 0.5 * scale]
@@ -210,14 +199,14 @@ def _interpreter(name: str, measured: bool) -> Any:
 
 
 def test_report_renders_full_and_empty_measurements() -> None:
-    interaction = bench.Interaction(key_bytes=[500, 700], tab_bytes=[13000], save_seconds=[0.2])
-    imports = [bench.ImportReport("current", 900_000, [bench.ImportCost("tui.app", 1, 2, 0)])]
+    interaction = records.Interaction(key_bytes=[500, 700], tab_bytes=[13000], save_seconds=[0.2])
+    imports = [records.ImportReport("current", 900_000, [records.ImportCost("tui.app", 1, 2, 0)])]
     interps = [
         _interpreter("current", True),
         _interpreter("venv-plain", True),
         _interpreter("venv-compiled", False),
     ]
-    text = bench.render_markdown(interps, interaction, imports, runs=5)
+    text = report.render_markdown(interps, interaction, imports, runs=5)
     assert (
         "| current | time to first useful frame | 900 ms [800 ms, 1000 ms] "
         "| 450 ms [400 ms, 500 ms] | 2.00x | 675 ms [600 ms, 750 ms] | 1.50x |"
@@ -228,6 +217,6 @@ def test_report_renders_full_and_empty_measurements() -> None:
     ) in text
     assert "1 failed run(s)" in text
     assert "`tui.app`" in text
-    document = bench.to_json(interps, bench.Interaction(), [], runs=5)
+    document = report.to_json(interps, records.Interaction(), [], runs=5)
     assert json.loads(json.dumps(document))["interpreters"][2]["median"]["app_seconds"] is None
     assert document["interpreters"][0]["median"]["floor_ratio_seconds"] == 1.5

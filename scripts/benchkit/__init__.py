@@ -1,0 +1,13 @@
+"""The parts of ``scripts/bench.py``, one job per module.
+
+``bench.py`` is only the command line; it runs from the ``scripts`` folder, which
+Python puts on ``sys.path``, so this package imports as ``benchkit``.
+
+- ``terminal``: the pseudo-terminal a program runs in and the watch on its output
+- ``programs``: what each measured program shows once ready; the reference sources
+- ``records``: the samples a run collects, and the error that drops one run
+- ``measure``: the measurements themselves, and the round-robin over programs
+- ``interpreters``: the interpreters compared (this one, throwaway venvs)
+- ``importtime``: the ``-X importtime`` report of the startup path
+- ``report``: formatting, and the Markdown and JSON renderings
+"""
