@@ -1,6 +1,7 @@
 """Measure tether-voice's startup, memory and terminal output against a baseline.
 
-    uv run python scripts/bench.py [--runs N] [--venvs] [--importtime] [--json]
+    uv run python scripts/bench.py [--runs N] [--venvs] [--network] [--uv-run]
+                                   [--importtime] [--json]
 
 Performance claims about the app come from this script, never from timed assertions
 in tests: every number is measured in one run on one machine, next to a baseline
@@ -28,6 +29,15 @@ What it measures, each child in a real pseudo-terminal of 100x30 (xterm-256color
    and one with ``--compile-bytecode``. Children always run with
    ``PYTHONDONTWRITEBYTECODE=1``, so one run cannot warm the next by writing ``.pyc``.
 6. With ``--importtime``: the top cumulative import costs of the startup path.
+7. With ``--network``: over a TLS + latency proxy (``benchkit/network.py``) at each
+   RTT of ``--rtts`` (0, 50, 150 ms): the app's first useful frame, the baseline, a bare
+   httpx GET process (the network floor) and the stack floor; the TLS handshakes before
+   the first frame and in a load → review → save flow with ``--pause`` seconds between
+   steps, and the time from ctrl+s to the review and from enter to the success message.
+   Measured with the compiled venv (the installed command), built for the purpose when
+   ``--venvs`` did not build it.
+8. With ``--uv-run``: what ``uv run tether-voice`` costs before the app starts, against
+   the installed script of the same environment.
 
 Markdown goes to stdout; with ``--json`` stdout gets JSON instead and the Markdown
 goes to stderr. Progress lines always go to stderr.
@@ -45,14 +55,26 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from benchkit.importtime import import_costs
 from benchkit.interpreters import build_venv, current_interpreter
 from benchkit.measure import Limits, measure_all
-from benchkit.programs import BASELINE_SOURCE, FLOOR_SOURCE
-from benchkit.records import ImportReport, Interaction, MeasurementError
+from benchkit.netreport import network_json, render_commands, render_network
+from benchkit.network import ThrowawayCA
+from benchkit.programs import BARE_GET_SOURCE, BASELINE_SOURCE, FLOOR_SOURCE
+from benchkit.records import (
+    CommandCost,
+    ImportReport,
+    Interaction,
+    Interpreter,
+    MeasurementError,
+    NetworkRow,
+)
 from benchkit.report import render_markdown, to_json
+from benchkit.uvrun import measure_uv_run, project_script
+from benchkit.wan import measure_network
 
 # --- main ---------------------------------------------------------------------------------
 
@@ -67,11 +89,44 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--importtime", action="store_true", help="list the top cumulative imports")
     parser.add_argument(
+        "--network",
+        action="store_true",
+        help="also measure over a TLS + latency proxy at each of --rtts (takes minutes)",
+    )
+    parser.add_argument(
+        "--rtts",
+        default="0,50,150",
+        help="round-trip times in ms for --network (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--flow-runs",
+        type=int,
+        default=3,
+        help="app runs per RTT that also make the load → review → save flow (default: 3)",
+    )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=10.0,
+        help="seconds between the flow's steps (default: 10, past httpx's 5 s keep-alive)",
+    )
+    parser.add_argument(
+        "--uv-run", action="store_true", help="also measure what `uv run tether-voice` costs"
+    )
+    parser.add_argument(
         "--json", action="store_true", help="JSON on stdout (the Markdown goes to stderr)"
     )
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5: a median of fewer says little")
+    try:
+        args.rtts = [float(part) for part in args.rtts.split(",") if part.strip()]
+    except ValueError:
+        parser.error(f"--rtts: not a comma-separated list of milliseconds: {args.rtts!r}")
+    if not args.rtts or min(args.rtts) < 0:
+        parser.error("--rtts needs at least one round-trip time, none negative")
+    if not 0 <= args.flow_runs <= args.runs:
+        parser.error("--flow-runs must be between 0 and --runs")
     return args
 
 
@@ -98,9 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline = scratch / "baseline.py"
         baseline.write_text(BASELINE_SOURCE, encoding="utf-8")
         baseline.with_name("floor.py").write_text(FLOOR_SOURCE, encoding="utf-8")
+        baseline.with_name("bare_get.py").write_text(BARE_GET_SOURCE, encoding="utf-8")
         interps = [current_interpreter(baseline)]
-        if args.venvs:
-            for name, compiled in (("venv-plain", False), ("venv-compiled", True)):
+        if args.venvs or args.network:
+            wanted = (("venv-plain", False), ("venv-compiled", True))
+            for name, compiled in wanted if args.venvs else wanted[1:]:
                 print(f"[{name}] building", file=sys.stderr)
                 try:
                     interps.append(build_venv(name, scratch / "venvs", baseline, compiled))
@@ -108,7 +165,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"[{name}] not measured: {error}", file=sys.stderr)
         interaction = Interaction()
         load_before = os.getloadavg()[0]
-        measure_all(interps, url, args.runs, limits, scratch, interaction)
+        loopback = interps if args.venvs else interps[:1]
+        measure_all(loopback, url, args.runs, limits, scratch, interaction)
+        network: list[NetworkRow] = []
+        on_network: Interpreter | None = None
+        if args.network:
+            on_network = next((i for i in interps if i.name == "venv-compiled"), interps[0])
+            bare_argv = [on_network.python, str(baseline.with_name("bare_get.py"))]
+            network = measure_network(
+                on_network,
+                bare_argv,
+                ThrowawayCA.create(scratch),
+                int(url.rsplit(":", 1)[1]),
+                args.rtts,
+                args.runs,
+                args.flow_runs,
+                args.pause,
+                limits,
+                scratch,
+            )
+        commands: list[CommandCost] = []
+        if args.uv_run:
+            try:
+                commands = measure_uv_run(project_script(), args.runs)
+            except MeasurementError as error:
+                print(f"[uv run] not measured: {error}", file=sys.stderr)
         load_note = (
             f"1-minute load average {load_before:.2f} before the runs, "
             f"{os.getloadavg()[0]:.2f} after (other work on the machine shows here)."
@@ -121,10 +202,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                     imports.append(import_costs(interp, scratch))
                 except MeasurementError as error:
                     print(f"[{interp.name}] importtime not measured: {error}", file=sys.stderr)
-    report = render_markdown(interps, interaction, imports, args.runs, load_note)
+    report = render_markdown(loopback, interaction, imports, args.runs, load_note)
+    if network and on_network is not None:
+        parts = render_network(network, on_network.name, args.runs, args.flow_runs, args.pause)
+        report += "\n".join(parts) + "\n"
+    if commands:
+        report += "\n".join(render_commands(commands)) + "\n"
     if args.json:
         print(report, file=sys.stderr)
-        print(json.dumps(to_json(interps, interaction, imports, args.runs), indent=2))
+        document = to_json(loopback, interaction, imports, args.runs)
+        document["network"] = network_json(network)
+        document["commands"] = [asdict(cost) for cost in commands]
+        print(json.dumps(document, indent=2))
     else:
         print(report)
     return 0

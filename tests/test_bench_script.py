@@ -7,9 +7,11 @@ never how fast.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,16 @@ if str(SCRIPTS) not in sys.path:
     # folder on sys.path (Python puts it there when it runs scripts/bench.py).
     sys.path.insert(0, str(SCRIPTS))
 
-from benchkit import importtime, measure, programs, records, report, terminal  # noqa: E402
+from benchkit import (  # noqa: E402
+    importtime,
+    measure,
+    netreport,
+    network,
+    programs,
+    records,
+    report,
+    terminal,
+)
 
 # --- strip_ansi -----------------------------------------------------------------------
 
@@ -220,3 +231,117 @@ def test_report_renders_full_and_empty_measurements() -> None:
     document = report.to_json(interps, records.Interaction(), [], runs=5)
     assert json.loads(json.dumps(document))["interpreters"][2]["median"]["app_seconds"] is None
     assert document["interpreters"][0]["median"]["floor_ratio_seconds"] == 1.5
+
+
+# --- the network mode: wire timing, the proxy, the tables ------------------------------
+
+
+def test_a_chunk_leaves_half_a_round_trip_after_it_arrived() -> None:
+    assert network.release_time(arrived=1.0, previous=0.0, opened=0.0, delay=0.075) == 1.075
+
+
+def test_nothing_leaves_before_the_connection_would_have_opened() -> None:
+    # The client's first bytes, sent at once on loopback, wait for the emulated TCP
+    # handshake (one RTT after the accept) and then cross the wire (RTT/2).
+    assert network.release_time(
+        arrived=1.0, previous=0.0, opened=1.15, delay=0.075
+    ) == pytest.approx(1.225)
+
+
+def test_chunks_keep_their_order() -> None:
+    assert network.release_time(arrived=1.0, previous=1.3, opened=0.0, delay=0.075) == 1.3
+
+
+def _timed_get(client: Any, path: str) -> tuple[int, float]:
+    started = time.monotonic()
+    status = client.get(path).status_code
+    return status, time.monotonic() - started
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("cryptography") is None, reason="needs cryptography for the CA"
+)
+def test_the_latency_proxy_serves_over_tls_with_its_round_trips(
+    tmp_path: Path, demo_server: DemoServer
+) -> None:
+    """Fresh HTTPS costs 3 RTT (TCP, TLS, request), a kept connection 1: lower bounds only,
+    which the proxy's own delays guarantee however busy the machine is."""
+    import ssl
+
+    import httpx
+
+    rtt = 0.04
+    ca = network.ThrowawayCA.create(tmp_path)
+    context = ssl.create_default_context(cafile=str(ca.ca_pem))
+    headers = {"Authorization": f"Bearer {programs.TOKEN}"}
+    with network.LatencyProxy(ca, demo_server.port, rtt_ms=rtt * 1000) as proxy:
+        assert proxy.url.startswith("https://127.0.0.1:")
+        with httpx.Client(base_url=proxy.url, verify=context, headers=headers) as client:
+            fresh = _timed_get(client, "/api/calls/voice-ai/config")
+            kept = _timed_get(client, "/api/calls/voice-ai/config")
+        assert fresh[0] == kept[0] == 200
+        assert fresh[1] >= 3 * rtt
+        assert kept[1] >= rtt
+        assert proxy.counts() == (1, 1)
+        with httpx.Client(base_url=proxy.url, verify=context) as other:
+            assert other.get("/api/calls/voice-ai/config").status_code == 401
+        assert proxy.counts() == (2, 2)
+    # The proxy closed its side of everything: the demo server holds no connection.
+    deadline = time.monotonic() + 5
+    while demo_server.open_connections and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert demo_server.open_connections == 0
+
+
+def test_the_proxy_refuses_an_untrusted_client(tmp_path: Path, demo_server: DemoServer) -> None:
+    """Without the CA the handshake fails: the programs measured really verify TLS."""
+    pytest.importorskip("cryptography")
+    import httpx
+
+    ca = network.ThrowawayCA.create(tmp_path)
+    with network.LatencyProxy(ca, demo_server.port, rtt_ms=0) as proxy:
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(proxy.url + "/api/calls/voice-ai/config")
+        assert proxy.counts()[1] == 0
+
+
+def _row(rtt: float, app: list[float], bare: list[float], floor: list[float]) -> Any:
+    row = records.NetworkRow(rtt)
+    row.app.seconds += app
+    row.bare.seconds += bare
+    row.floor.seconds += floor
+    row.app.frame_bytes += [9000.0]
+    return row
+
+
+def test_the_bound_is_the_larger_of_the_stack_floor_and_the_network_floor() -> None:
+    rows = [_row(0, [0.40], [0.10], [0.35]), _row(150, [0.70], [0.55], [0.80])]
+    assert netreport.bound_l(rows, rows[0]) == 0.35  # the stack floor at RTT 0
+    assert netreport.bound_l(rows, rows[1]) == 0.55  # the network floor at 150 ms
+    assert netreport.bound_l([_row(0, [0.4], [], [0.3])], _row(0, [0.4], [], [0.3])) is None
+
+
+def test_network_tables_render_targets_and_gaps() -> None:
+    rows = [_row(0, [0.40], [0.10], [0.35]), _row(150, [0.70], [0.55], [0.80])]
+    rows[1].handshakes_at_frame += [1, 1]
+    rows[1].flow_handshakes += [1, 2]
+    rows[1].review_seconds += [0.20]
+    rows[1].save_seconds += [0.50]
+    text = "\n".join(netreport.render_network(rows, "venv-compiled", 5, 2, 10.0))
+    assert "| 0 ms | 400 ms | failed | 100 ms | 350 ms | 350 ms | 1.14x | ✓ | 9,000 B |" in text
+    assert "| 150 ms | 700 ms | failed | 550 ms | 800 ms | 550 ms | 1.27x | ✗ |" in text
+    # 200 ms ≤ 150 + 60 ✓; 500 ms > 300 + 80 ✗; handshakes 1 ≤ 1 and 2 [1, 2] ≤ 2.
+    assert "| 150 ms | 1 ✓ | 2 [1, 2] ✓ | 200 ms | ✓ | 500 ms | ✗ |" in text
+    assert "| 0 ms | — ? | — ? | failed | ? | failed | ? |" in text
+
+
+def test_command_costs_are_set_against_the_installed_script() -> None:
+    uv = records.CommandCost(["/usr/bin/uv", "run", "tether-voice", "--help"], [0.30, 0.32])
+    uv.printed += [True, True]
+    script = records.CommandCost(["/x/.venv/bin/tether-voice", "--help"], [0.05, 0.05])
+    script.printed += [False, False]
+    text = "\n".join(netreport.command_rows([uv, script]))
+    assert (
+        "| `uv run tether-voice --help` | 310 ms [300 ms, 320 ms] | 260 ms | 2 of 2 runs |" in text
+    )
+    assert "| `tether-voice --help` | 50 ms [50 ms, 50 ms] | — | 0 of 2 runs |" in text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,10 +69,21 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def measure_startup(child: PtyChild, marker: str, limits: Limits, into: Startup) -> OutputWatch:
-    """Measurements 1 and 2 and the first frame's size, for a child just spawned."""
+def measure_startup(
+    child: PtyChild,
+    marker: str,
+    limits: Limits,
+    into: Startup,
+    at_marker: Callable[[], None] | None = None,
+) -> OutputWatch:
+    """Measurements 1 and 2 and the first frame's size, for a child just spawned.
+
+    ``at_marker`` runs the moment the marker is seen (e.g. to read a counter then).
+    """
     watch = OutputWatch()
     seen = child.wait_for(marker, limits.start, watch)
+    if at_marker is not None:
+        at_marker()
     hwm = child.peak_rss_kb()
     trailing, _ = child.read_until_quiet(limits.frame_quiet, cap=limits.step)
     watch.feed(trailing)

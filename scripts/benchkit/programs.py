@@ -1,8 +1,9 @@
 """The programs measured: what each shows once ready, and the reference programs' sources.
 
-The app is measured against two references written here: the baseline (a one-line
-Textual app) and the stack floor (the baseline plus httpx, pydantic and one GET). A
-marker is the plain text whose appearance on screen ends a wait.
+The app is measured against references written here: the baseline (a one-line
+Textual app), the stack floor (the baseline plus httpx, pydantic and one GET) and, over
+the latency proxy, the network floor (a bare process that makes the one GET). A marker
+is the plain text whose appearance on screen ends a wait.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ into a pydantic model, and the trunk domain shown on one static line. What the a
 adds on top of this is its own code and its screen.
 """
 
+import ssl
 import sys
 
 import httpx
@@ -65,7 +67,11 @@ class Floor(App[None]):
 
     async def on_mount(self) -> None:
         headers = {{"Authorization": "Bearer {TOKEN}"}}
-        async with httpx.AsyncClient(base_url=sys.argv[1], headers=headers) as client:
+        # Over the latency proxy, its CA is given as a second argument.
+        verify = ssl.create_default_context(cafile=sys.argv[2]) if len(sys.argv) > 2 else True
+        async with httpx.AsyncClient(
+            base_url=sys.argv[1], headers=headers, verify=verify
+        ) as client:
             answer = await client.get("/api/calls/voice-ai/config")
         config = Config.model_validate(answer.json())
         self.query_one("#line", Static).update(
@@ -75,4 +81,28 @@ class Floor(App[None]):
 
 if __name__ == "__main__":
     Floor().run()
+'''
+
+
+BARE_MARKER = "bench-bare-get-ready"
+BARE_READY = f"{BARE_MARKER}: {APP_MARKER}"
+BARE_GET_SOURCE = f'''"""The network floor: one GET of the configuration from a bare process.
+
+Python, httpx and the round trips (TCP, TLS, the request), nothing else: no UI, no
+validation. Over a latency proxy this is the least any client can take to show the
+configuration; it prints the trunk domain and exits.
+"""
+
+import ssl
+import sys
+
+import httpx
+
+verify = ssl.create_default_context(cafile=sys.argv[2]) if len(sys.argv) > 2 else True
+answer = httpx.get(
+    sys.argv[1] + "/api/calls/voice-ai/config",
+    headers={{"Authorization": "Bearer {TOKEN}"}},
+    verify=verify,
+)
+print(f"{BARE_MARKER}: {{answer.json()['sinchEstTrunkDomain']}}", flush=True)
 '''

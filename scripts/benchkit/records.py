@@ -69,3 +69,34 @@ class Interpreter:
     baseline: Startup = field(default_factory=Startup)
     floor: Startup = field(default_factory=Startup)
     build_seconds: float | None = None
+
+
+@dataclass
+class NetworkRow:
+    """One round-trip time over the latency proxy: every program's startup, the app's flow."""
+
+    rtt_ms: float
+    app: Startup = field(default_factory=Startup)
+    baseline: Startup = field(default_factory=Startup)
+    bare: Startup = field(default_factory=Startup)
+    """The network floor: a bare process making the one GET (BARE_GET_SOURCE)."""
+    floor: Startup = field(default_factory=Startup)
+    handshakes_at_frame: list[float] = field(default_factory=list)
+    """TLS handshakes the app completed before its first useful frame."""
+    flow_handshakes: list[float] = field(default_factory=list)
+    """TLS handshakes in a whole load → review → save flow with pauses between steps."""
+    review_seconds: list[float] = field(default_factory=list)
+    """ctrl+s → the review on screen (the pre-save re-read included), after a pause."""
+    save_seconds: list[float] = field(default_factory=list)
+    """enter in the review → the final success message (POST and re-read), after a pause."""
+
+
+@dataclass
+class CommandCost:
+    """Wall time of one command line from spawn to exit, and whether it printed a line."""
+
+    argv: list[str]
+    seconds: list[float] = field(default_factory=list)
+    printed: list[bool] = field(default_factory=list)
+    """Whether the telltale line (e.g. uv's "Bytecode compiled") was in its stderr."""
+    failures: list[str] = field(default_factory=list)
