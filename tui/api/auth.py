@@ -4,8 +4,9 @@ The same rules as the config client (:mod:`tui.api.client`): explicit connect/re
 timeouts, redirects never followed (a token or password must not be sent on to another
 location), TLS always verified, proxies from the environment, answers capped in size,
 and every outcome a typed value: these functions never raise for anything the network
-or the server can do. Each call uses a short-lived client: sign-in happens once, before
-the long-lived config client exists.
+or the server can do. Given the session's ``client``, a call goes over its connection
+pool (one kept-alive connection for the whole session, no new TLS handshake); without
+one, over a short-lived client of its own (tests, or a one-off check).
 
 Nothing here logs a token, a password or a response body; the password is revealed
 only into the bytes of the login request and is never stored.
@@ -22,7 +23,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr, ValidationError
 
-from tui.api.client import ConnectionSettings
+from tui.api.client import ConnectionSettings, VoiceConfigClient
 from tui.api.exchange import Answer, exchange, open_client
 from tui.api.failures import (
     ApiFailure,
@@ -63,8 +64,13 @@ async def login(
     read_timeout: float = 15.0,
     ca_bundle: Path | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    client: VoiceConfigClient | None = None,
 ) -> SignedIn | ApiFailure:
-    """``POST /api/auth/login``; a wrong email or password is a failure that says so."""
+    """``POST /api/auth/login``; a wrong email or password is a failure that says so.
+
+    Never retried: a POST's outcome is unknown once sent. ``client``: the session's (its
+    base URL is used).
+    """
     # Encoded here, at the last moment, so the password lives only in the request bytes.
     body = json.dumps(
         {"email": email.strip(), "password": password.get_secret_value()}, ensure_ascii=False
@@ -78,6 +84,7 @@ async def login(
         timeouts=(connect_timeout, read_timeout),
         ca_bundle=ca_bundle,
         transport=transport,
+        client=client,
     )
     if isinstance(answer, ApiFailure):
         return answer
@@ -105,14 +112,17 @@ async def login(
 
 
 async def verify_token(
-    settings: ConnectionSettings, transport: httpx.AsyncBaseTransport | None = None
+    settings: ConnectionSettings,
+    transport: httpx.AsyncBaseTransport | None = None,
+    *,
+    client: VoiceConfigClient | None = None,
 ) -> bool | ApiFailure:
     """``GET /api/auth/verify-token``: True when good, False when the server says 401.
 
     Anything else (no answer, a 5xx, a redirect, an HTML page) is an ``ApiFailure``: a
     token must not be thrown away because a proxy was down.
     """
-    answer = await _call_as(settings, VERIFY_PATH, transport)
+    answer = await _call_as(settings, VERIFY_PATH, transport, client)
     if isinstance(answer, ApiFailure):
         return answer
     if answer.status == 401:
@@ -124,10 +134,17 @@ async def verify_token(
 
 
 async def fetch_profile(
-    settings: ConnectionSettings, transport: httpx.AsyncBaseTransport | None = None
+    settings: ConnectionSettings,
+    transport: httpx.AsyncBaseTransport | None = None,
+    *,
+    client: VoiceConfigClient | None = None,
 ) -> SignedInUser | ApiFailure:
-    """``GET /api/user/profile``: who the token belongs to (there is no ``/api/auth/me``)."""
-    answer = await _call_as(settings, PROFILE_PATH, transport)
+    """``GET /api/user/profile``: who the token belongs to (there is no ``/api/auth/me``).
+
+    Asked with ``settings.token``, which may differ from the client's (a pasted token
+    being checked before it is used).
+    """
+    answer = await _call_as(settings, PROFILE_PATH, transport, client)
     if isinstance(answer, ApiFailure):
         return answer
     payload = answer.json()
@@ -143,7 +160,10 @@ async def fetch_profile(
 
 
 async def _call_as(
-    settings: ConnectionSettings, path: str, transport: httpx.AsyncBaseTransport | None
+    settings: ConnectionSettings,
+    path: str,
+    transport: httpx.AsyncBaseTransport | None,
+    client: VoiceConfigClient | None,
 ) -> Answer | ApiFailure:
     return await _call(
         "GET",
@@ -154,6 +174,7 @@ async def _call_as(
         timeouts=(settings.connect_timeout, settings.read_timeout),
         ca_bundle=settings.ca_bundle,
         transport=transport,
+        client=client,
     )
 
 
@@ -167,8 +188,10 @@ async def _call(
     timeouts: tuple[float, float],
     ca_bundle: Path | None,
     transport: httpx.AsyncBaseTransport | None,
+    client: VoiceConfigClient | None,
 ) -> Answer | ApiFailure:
-    """One request on a short-lived client; every transport problem becomes a failure."""
+    """One request on the session's pool, else on a short-lived client; every transport
+    problem becomes a failure."""
     headers: dict[str, str] = {}
     problem = token_problem(token) if token is not None else None
     if problem:
@@ -178,13 +201,15 @@ async def _call(
             f"Not sent: {problem}",
             "Copy the token again (only the token itself) and sign in again.",
         )
+    if client is not None:
+        return await client.send(method, path, Operation.SIGN_IN, token=token, content=content)
     if token is not None:
         headers["Authorization"] = f"Bearer {token.get_secret_value()}"
     if content is not None:
         headers["Content-Type"] = "application/json"
     connect_timeout, read_timeout = timeouts
     try:
-        client = open_client(
+        own = open_client(
             base_url,
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
@@ -203,8 +228,8 @@ async def _call(
             f"The instance URL is not valid: {exc}",
             "Give it in full, e.g. https://tether.example.com.",
         )
-    async with client:
-        return await exchange(client, method, path, Operation.SIGN_IN, content=content)
+    async with own:
+        return await exchange(own, method, path, Operation.SIGN_IN, content=content)
 
 
 def _server_words(payload: Any) -> str | None:

@@ -1,13 +1,17 @@
 """Load and save the Voice AI configuration (the sign-in calls live in ``auth.py``).
 
-One long-lived ``httpx.AsyncClient`` with the base URL, bearer token and explicit
-timeouts set once. Both calls return either the parsed result or an
+One long-lived ``httpx.AsyncClient`` with the base URL and explicit timeouts set once:
+the session's one connection pool, which the sign-in, verify-token and profile calls
+share (:meth:`VoiceConfigClient.send`). It lives on the session's network thread
+(:mod:`tui.api.session`), so the requests it sends run there whoever awaits them.
+Both calls return either the parsed result or an
 :class:`~tui.api.failures.ApiFailure`; they never raise for anything the network or
 the server can do, so the UI has exactly one error path to render.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from dataclasses import dataclass, replace
@@ -27,6 +31,7 @@ from tui.api.failures import (
     redirect_failure,
 )
 from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
+from tui.api.session import NetworkSession, SessionClosed
 
 CONFIG_PATH = "/api/calls/voice-ai/config"
 
@@ -49,8 +54,14 @@ class VoiceConfigClient:
     """Load and save one organization's Voice AI configuration."""
 
     def __init__(
-        self, settings: ConnectionSettings, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        settings: ConnectionSettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        network: NetworkSession | None = None,
     ) -> None:
+        """``network``: a session's network thread to share; by default one of its own,
+        stopped by :meth:`close`."""
         self.settings = settings
         self._http = open_client(
             settings.base_url,
@@ -59,22 +70,33 @@ class VoiceConfigClient:
             ca_bundle=settings.ca_bundle,
             transport=transport,
         )
-        self.use_token(settings.token)
+        self._own_network = network is None
+        self.network = network or NetworkSession()
+        self.network.on_close(self._http.aclose)
 
     def use_token(self, token: SecretStr) -> None:
         """Send ``token`` from now on (after a sign-in); an empty token sends no header."""
         self.settings = replace(self.settings, token=token)
-        if token.get_secret_value():
-            self._http.headers["Authorization"] = f"Bearer {token.get_secret_value()}"
-        else:
-            self._http.headers.pop("Authorization", None)
 
     @property
     def has_token(self) -> bool:
         return bool(self.settings.token.get_secret_value())
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        """Close the connections, and the network thread when it is this client's own."""
+        if self._own_network:
+            self.network.close()  # its cleanups close the connections
+            return
+        with contextlib.suppress(SessionClosed):
+            await self.network.call(self._http.aclose())
+
+    def close(self) -> None:
+        """:meth:`aclose` for any thread, at any time, any number of times (e.g. at exit)."""
+        if self._own_network:
+            self.network.close()  # its cleanups close the connections
+            return
+        with contextlib.suppress(SessionClosed):
+            self.network.submit(self._http.aclose())
 
     async def load(self) -> VoiceAiConfig | ApiFailure:
         answer = await self._request("GET", Operation.LOAD)
@@ -112,7 +134,30 @@ class VoiceConfigClient:
             content = json.dumps(request.wire_body(), ensure_ascii=False).encode()
             sent = sorted(request.model_dump(by_alias=True, exclude_unset=True))
             log.debug("POST fields: %s", sent)
-        return await exchange(self._http, method, CONFIG_PATH, operation, content=content)
+        return await self.send(
+            method, CONFIG_PATH, operation, token=self.settings.token, content=content
+        )
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        operation: Operation,
+        *,
+        token: SecretStr | None,
+        content: bytes | None = None,
+    ) -> Answer | ApiFailure:
+        """One request to this instance over the session's pool, on its network thread.
+
+        ``token`` goes as the bearer token (None or empty: no ``Authorization``, as for
+        the login). Every request of the session goes through here, so they share one
+        kept-alive connection.
+        """
+        secret = token.get_secret_value() if token is not None else ""
+        headers = {"Authorization": f"Bearer {secret}"} if secret else None
+        return await self.network.call(
+            exchange(self._http, method, path, operation, content=content, headers=headers)
+        )
 
 
 def _failure_for(answer: Answer, payload: Any, operation: Operation) -> ApiFailure:

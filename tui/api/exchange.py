@@ -2,6 +2,13 @@
 
 Shared by the config client and the sign-in calls, so that a timeout, a refused
 connection, a TLS problem or a runaway body reads the same everywhere.
+
+Connections are kept alive between requests (:data:`KEEPALIVE_EXPIRY`), so a session
+pays one TCP and TLS handshake, not one per step. A kept connection that the server
+closed meanwhile is dropped before use when its close has arrived (httpcore checks);
+when the close crosses the request on the wire, a GET is sent once more on a fresh
+connection (:func:`_stale_connection`). A POST never is: whether it was applied would
+be unknown, and it is reported as such.
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ import json
 import logging
 import os
 import time
+import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +39,46 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 """Answers larger than this are refused unread: a config is a few kilobytes, and a
 runaway proxy page must not stall or swamp the app."""
 
+KEEPALIVE_EXPIRY = 120.0
+"""Seconds an idle connection is kept for the next request (httpx's default is 5 s).
+
+A person pauses between loading, ctrl+s and enter for far longer than 5 s, and each
+new connection costs a TCP and a TLS handshake (2 round trips). 120 s outlasts what
+servers commonly keep (nginx 75 s, cloud load balancers 60 s), so the server decides
+when a connection ends, visibly (it closes it, and the next request opens a new one);
+and it stays under the idle timeout of middleboxes that drop connections silently
+(4 minutes on some cloud load balancers and NATs), where a request on a forgotten
+connection would hang until the read timeout."""
+
+STALE_AFTER = 4.0
+"""Seconds of idleness after which a kept connection that fails unanswered is taken for
+one the server closed while idle, and a GET is retried (see :func:`_stale_connection`).
+Common servers close idle connections after 5 s at the soonest (Apache, Node, uvicorn;
+nginx after 75 s), and the client sees that moment up to half a round trip early. A
+connection that fails sooner after its last answer failed for another reason, which
+the user must see rather than have hidden by a retry."""
+
+IDEMPOTENT = frozenset({"GET", "HEAD"})
+
 log = logging.getLogger(__name__)
+
+_last_answer: weakref.WeakKeyDictionary[httpx.AsyncClient, float] = weakref.WeakKeyDictionary()
+"""When each client last finished an exchange: how long its kept connection has idled
+(requests of one client run one after another, so one clock per client suffices)."""
+
+
+@dataclass
+class _Attempt:
+    """What httpcore's trace says about one attempt: a new connection? any answer?"""
+
+    connected: bool = False
+    answered: bool = False
+
+    async def trace(self, name: str, info: Mapping[str, Any]) -> None:
+        if name.endswith(".connect_tcp.started"):
+            self.connected = True
+        elif name.endswith("receive_response_headers.complete"):
+            self.answered = True
 
 
 @dataclass(frozen=True)
@@ -63,7 +111,8 @@ def open_client(
     """The one place the transport rules become an httpx client, for every caller.
 
     Redirects are never followed (the token would go with them), TLS is verified against
-    the shared context of :func:`build_verify`, and proxies come from the environment.
+    the shared context of :func:`build_verify`, proxies come from the environment, and
+    idle connections are kept for :data:`KEEPALIVE_EXPIRY`.
 
     Raises:
         TransportConfigError: the CA bundle cannot be used.
@@ -77,6 +126,7 @@ def open_client(
         verify=build_verify(ca_bundle, url=base_url),
         trust_env=True,
         transport=transport,
+        limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
     )
 
 
@@ -91,13 +141,22 @@ async def exchange(
     operation: Operation,
     *,
     content: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Answer | ApiFailure:
-    """Send one request and read its answer (capped); never raises for the network."""
-    headers = {"Content-Type": "application/json"} if content is not None else None
+    """Send one request and read its answer (capped); never raises for the network.
+
+    ``headers`` are this request's own (e.g. its ``Authorization``), on top of the
+    client's.
+    """
+    sent_headers = dict(headers or {})
+    if content is not None:
+        sent_headers["Content-Type"] = "application/json"
     started = time.perf_counter()
     try:
-        async with http.stream(method, path, content=content, headers=headers) as response:
-            text = await _read_capped(response)
+        try:
+            response, text = await _attempt(http, method, path, content, sent_headers)
+        finally:
+            _last_answer[http] = time.monotonic()
     except _TooLarge:
         return bad_response(operation, f"the answer was larger than {MAX_BODY_BYTES // 1024} KB")
     except httpx.TimeoutException as exc:
@@ -132,6 +191,57 @@ async def exchange(
         retry_after=response.headers.get("retry-after"),
         location=response.headers.get("location"),
     )
+
+
+async def _attempt(
+    http: httpx.AsyncClient,
+    method: str,
+    path: str,
+    content: bytes | None,
+    headers: dict[str, str],
+) -> tuple[httpx.Response, str]:
+    """The request, sent once more if it met a connection the server had closed."""
+    idle_since = _last_answer.get(http)
+    attempt = _Attempt()
+    try:
+        return await _send(http, method, path, content, headers, attempt)
+    except httpx.TransportError as exc:
+        if not _stale_connection(method, exc, attempt, idle_since):
+            raise
+        log.debug("%s %s: the kept connection was closed by the server; once more", method, path)
+    return await _send(http, method, path, content, headers, _Attempt())
+
+
+async def _send(
+    http: httpx.AsyncClient,
+    method: str,
+    path: str,
+    content: bytes | None,
+    headers: dict[str, str],
+    attempt: _Attempt,
+) -> tuple[httpx.Response, str]:
+    extensions = {"trace": attempt.trace}
+    async with http.stream(
+        method, path, content=content, headers=headers, extensions=extensions
+    ) as response:
+        return response, await _read_capped(response)
+
+
+def _stale_connection(
+    method: str, exc: httpx.TransportError, attempt: _Attempt, idle_since: float | None
+) -> bool:
+    """Whether a failed attempt met a kept connection that the server closed while idle.
+
+    All of: an idempotent method (sending it twice does no harm); a kept connection
+    reused, not a new one; no answer at all (not a byte of a status line); an error of
+    the connection, not a timeout; and a connection idle for :data:`STALE_AFTER` or
+    more, as one the server's idle timer closed must have been.
+    """
+    if method not in IDEMPOTENT or attempt.connected or attempt.answered:
+        return False
+    if isinstance(exc, httpx.TimeoutException) or idle_since is None:
+        return False
+    return time.monotonic() - idle_since >= STALE_AFTER
 
 
 def host_port(url: httpx.URL) -> str:

@@ -406,7 +406,7 @@ class EditorScreen(Screen[None]):
         self.status.outcome = Outcome.of(Tone.SUCCESS, loaded)
         if self.app.user is None:
             # Who is signed in: asked after the load, so the first useful frame is not delayed.
-            user = await fetch_profile(self.app.client.settings)
+            user = await fetch_profile(self.app.client.settings, client=self.app.client)
             if not isinstance(user, ApiFailure):
                 self.app.user = user
         user = self.app.user
@@ -425,7 +425,7 @@ class EditorScreen(Screen[None]):
             return False
         if self.app.verify_first:
             self.status.outcome = Outcome.of(Tone.BUSY, "Checking the stored token…")
-            verdict = await verify_token(client.settings)
+            verdict = await verify_token(client.settings, client=client)
             self.app.verify_first = False
             if verdict is False:
                 self.request_sign_in(

@@ -23,6 +23,7 @@ from tui.widgets.steady_input import SteadyInput
 
 if TYPE_CHECKING:
     from tui.api.client import ConnectionSettings
+    from tui.app import VoiceConfigApp
     from tui.auth.token_store import TokenStore
 
 
@@ -33,6 +34,8 @@ class SignInScreen(ModalScreen[SignedIn | None]):
     stored. The token is kept by the app for the session, and written to the OS keyring
     only when the user ticks "Remember" — offered only where a keyring works.
     """
+
+    app: VoiceConfigApp
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="signin.cancel")]
 
@@ -133,6 +136,7 @@ class SignInScreen(ModalScreen[SignedIn | None]):
             connect_timeout=self.connection.connect_timeout,
             read_timeout=self.connection.read_timeout,
             ca_bundle=self.connection.ca_bundle,
+            client=self.app.client,
         )
         if isinstance(result, ApiFailure):
             self.status.outcome = Outcome.failure(result, "Sign-in failed: ")
@@ -142,7 +146,7 @@ class SignInScreen(ModalScreen[SignedIn | None]):
     @work(exclusive=True, group="sign-in")
     async def use_pasted_token(self, token: SecretStr) -> None:
         self.status.outcome = Outcome.of(Tone.BUSY, "Checking the token…")
-        user = await fetch_profile(replace(self.connection, token=token))
+        user = await fetch_profile(replace(self.connection, token=token), client=self.app.client)
         if isinstance(user, ApiFailure):
             prefix = "Token rejected: " if user.status == 401 else "Could not check the token: "
             self.status.outcome = Outcome.failure(user, prefix)
