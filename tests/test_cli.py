@@ -34,19 +34,34 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Replace the app with a recorder: what the CLI would have started, and with what."""
+    """Replace the app with a recorder: what the CLI would have started, and with what.
+
+    The requests sent at launch are recorded too (``prefetched``), not sent: these tests
+    name hosts such as tether.example.com, which must never be contacted.
+    """
+    import tui.api.prefetch
     import tui.app
 
     runs: list[dict[str, Any]] = []
+    prefetched: list[str] = []
+
+    def record_prefetch(client: Any, token: Any) -> None:
+        prefetched.append(client.settings.base_url)
+
+    monkeypatch.setattr(tui.api.prefetch, "start_prefetch", record_prefetch)
 
     class FakeApp:
         def __init__(
             self, settings: ConnectionSettings, *, demo: bool = False, **options: Any
         ) -> None:
-            runs.append({"settings": settings, "demo": demo, **options})
+            runs.append(
+                {"settings": settings, "demo": demo, "prefetched": list(prefetched), **options}
+            )
 
         def run(self) -> None:
-            pass
+            client = runs[-1].get("client")
+            if client is not None:
+                runs[-1]["network_alive_in_run"] = client.network.thread.is_alive()
 
     monkeypatch.setattr(tui.app, "VoiceConfigApp", FakeApp)
     return runs
@@ -178,6 +193,7 @@ def test_no_token_starts_the_app_on_its_sign_in_screen(
     use_keyring(monkeypatch, fail.Keyring())
     assert main(["--profile", "prod"]) == 0
     (run,) = started
+    assert run["prefetched"] == []  # nothing was sent at launch: there is no token to send
     assert run["settings"].token.get_secret_value() == ""  # the app asks to sign in
     assert run["token_entry"] == "prod" and run["verify_first"] is False
 
@@ -205,7 +221,12 @@ def test_flags_reach_the_client_settings(
     assert settings.token.get_secret_value() == TOKEN
     assert (settings.read_timeout, settings.connect_timeout) == (3.0, 1.5)
     assert settings.ca_bundle == Path(bundle)
-    assert started[0]["demo"] is False
+    (run,) = started
+    assert run["prefetched"] == ["https://tether.example.com"]  # a token at hand
+    assert run["demo"] is False
+    assert run["client"].settings == settings  # the session's client, already at work
+    assert run["network_alive_in_run"] is True
+    assert not run["client"].network.thread.is_alive()  # closed once the app ended
 
 
 def test_a_stored_token_is_used_when_tether_token_is_unset(
@@ -214,8 +235,10 @@ def test_a_stored_token_is_used_when_tether_token_is_unset(
     backend = use_keyring(monkeypatch, MemoryKeyring())
     backend.set_password(SERVICE, "prod", TOKEN)
     assert main(["--profile", "prod"]) == 0
-    assert started[0]["settings"].token.get_secret_value() == TOKEN
-    assert started[0]["verify_first"] is True  # a stored token may have expired
+    (run,) = started
+    assert run["prefetched"] == []  # nothing sent at launch: a stored token is verified first
+    assert run["settings"].token.get_secret_value() == TOKEN
+    assert run["verify_first"] is True  # a stored token may have expired
 
 
 def test_demo_ignores_profiles_and_tokens(
@@ -228,11 +251,13 @@ def test_demo_ignores_profiles_and_tokens(
     monkeypatch.setenv("TETHER_PROFILE", "nope")
     monkeypatch.setattr(keyring, "get_keyring", _must_not_be_called)
     assert main(["--demo"]) == 0
-    settings: ConnectionSettings = started[0]["settings"]
+    (run,) = started
+    settings: ConnectionSettings = run["settings"]
+    assert run["prefetched"] == [settings.base_url]
     assert settings.token.get_secret_value() == SUPERADMIN_TOKEN
     assert settings.base_url.startswith("http://127.0.0.1:")
     assert settings.read_timeout == 15.0
-    assert started[0]["demo"] is True
+    assert run["demo"] is True
 
 
 def test_with_tether_token_set_the_keyring_is_never_touched(

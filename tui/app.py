@@ -65,6 +65,7 @@ class VoiceConfigApp(App[None]):
         store: TokenStore | None = None,
         token_entry: str | None = None,
         verify_first: bool = False,
+        client: VoiceConfigClient | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -75,7 +76,9 @@ class VoiceConfigApp(App[None]):
         self.token_entry = token_entry
         self.verify_first = verify_first
         """The token came from the keyring and may have expired: check it before use."""
-        self.client = VoiceConfigClient(settings)
+        self.client = client or VoiceConfigClient(settings)
+        """The session's connection (given when the command line already sent the first
+        requests with it); closed when the app ends."""
 
     @property
     def target_label(self) -> str:

@@ -276,11 +276,17 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             "verify_first": plan.verify_first,
         }
 
+    # A token at hand (--demo, TETHER_TOKEN): the first requests leave now, while the UI
+    # imports and builds; a stored token is checked first, so nothing is sent early then.
+    from tui.api.prefetch import prefetching_client
+
+    client = prefetching_client(settings, prefetch=not app_options.get("verify_first"))
     from tui.app import VoiceConfigApp
 
     try:
-        VoiceConfigApp(settings, demo=server is not None, **app_options).run()  # type: ignore[arg-type]
+        VoiceConfigApp(settings, demo=server is not None, client=client, **app_options).run()  # type: ignore[arg-type]
     finally:
+        client.close()
         if server is not None:
             server.stop()
     return 0

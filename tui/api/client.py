@@ -16,7 +16,7 @@ import json
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from pydantic import SecretStr, ValidationError
@@ -32,6 +32,9 @@ from tui.api.failures import (
 )
 from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
 from tui.api.session import NetworkSession, SessionClosed
+
+if TYPE_CHECKING:
+    from tui.api.prefetch import EarlyAnswers
 
 CONFIG_PATH = "/api/calls/voice-ai/config"
 
@@ -73,6 +76,9 @@ class VoiceConfigClient:
         self._own_network = network is None
         self.network = network or NetworkSession()
         self.network.on_close(self._http.aclose)
+        self.early: EarlyAnswers | None = None
+        """Answers to GETs sent at launch (:mod:`tui.api.prefetch`), taken by the first
+        identical request."""
 
     def use_token(self, token: SecretStr) -> None:
         """Send ``token`` from now on (after a sign-in); an empty token sends no header."""
@@ -146,14 +152,21 @@ class VoiceConfigClient:
         *,
         token: SecretStr | None,
         content: bytes | None = None,
+        take_early: bool = True,
     ) -> Answer | ApiFailure:
         """One request to this instance over the session's pool, on its network thread.
 
         ``token`` goes as the bearer token (None or empty: no ``Authorization``, as for
         the login). Every request of the session goes through here, so they share one
-        kept-alive connection.
+        kept-alive connection; a GET already sent at launch is not sent again
+        (``take_early=False``: the launch's own requests).
         """
         secret = token.get_secret_value() if token is not None else ""
+        early = self.early.take(method, path, secret) if take_early and self.early else None
+        if early is not None:
+            answer = await early
+            if answer is not None:
+                return answer
         headers = {"Authorization": f"Bearer {secret}"} if secret else None
         return await self.network.call(
             exchange(self._http, method, path, operation, content=content, headers=headers)
