@@ -105,18 +105,15 @@ class VoiceConfigClient:
             self.network.submit(self._http.aclose())
 
     async def load(self) -> VoiceAiConfig | ApiFailure:
-        answer = await self._request("GET", Operation.LOAD)
-        if isinstance(answer, ApiFailure):
-            return answer
-        payload = answer.json()
-        if answer.status != 200 or not isinstance(payload, dict) or payload.get("success") is False:
-            return _failure_for(answer, payload, Operation.LOAD)
-        try:
-            return VoiceAiConfig.model_validate(payload)
-        except ValidationError as exc:
-            return bad_response(
-                Operation.LOAD, f"the configuration has {exc.error_count()} malformed field(s)"
-            )
+        return _loaded(await self._request("GET", Operation.LOAD))
+
+    def loaded_at_launch(self) -> VoiceAiConfig | ApiFailure | None:
+        """The configuration GET sent at launch, read as :meth:`load` reads it, if its
+        answer is already back (the first load, then, needs no request); else None."""
+        if self.early is None:
+            return None
+        answer = self.early.take_if_back(CONFIG_PATH, self.settings.token.get_secret_value())
+        return None if answer is None else _loaded(answer)
 
     async def save(self, request: SaveRequest) -> SaveSuccess | ApiFailure:
         answer = await self._request("POST", Operation.SAVE, request)
@@ -170,6 +167,21 @@ class VoiceConfigClient:
         headers = {"Authorization": f"Bearer {secret}"} if secret else None
         return await self.network.call(
             exchange(self._http, method, path, operation, content=content, headers=headers)
+        )
+
+
+def _loaded(answer: Answer | ApiFailure) -> VoiceAiConfig | ApiFailure:
+    """A GET of the configuration read: the validated config, or why not."""
+    if isinstance(answer, ApiFailure):
+        return answer
+    payload = answer.json()
+    if answer.status != 200 or not isinstance(payload, dict) or payload.get("success") is False:
+        return _failure_for(answer, payload, Operation.LOAD)
+    try:
+        return VoiceAiConfig.model_validate(payload)
+    except ValidationError as exc:
+        return bad_response(
+            Operation.LOAD, f"the configuration has {exc.error_count()} malformed field(s)"
         )
 
 

@@ -26,6 +26,7 @@ from tui.api.failures import ApiFailure
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
+from tui.screens.paint_once import PaintOnce
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
@@ -41,12 +42,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from tui.api.auth import SignedIn
-    from tui.api.models import SaveRequest
+    from tui.api.models import SaveRequest, VoiceAiConfig
     from tui.app import VoiceConfigApp
     from tui.widgets.phone_numbers import PhoneNumbersTable
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(PaintOnce, Screen[None]):
     """View and edit one organization's Voice AI configuration."""
 
     app: VoiceConfigApp
@@ -110,8 +111,14 @@ class EditorScreen(Screen[None]):
 
     _focus_before_lock: Widget | None = None
     _needs_sign_in = False
+    _at_launch: VoiceAiConfig | ApiFailure | None = None
 
     def compose(self) -> ComposeResult:
+        # Sent at launch and already back: in the first frame, and in the widgets as built.
+        self._at_launch = self.app.client.loaded_at_launch()
+        built_with = None
+        if self._at_launch is not None and not isinstance(self._at_launch, ApiFailure):
+            built_with = FormState.from_loaded(self._at_launch)
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="main"):
@@ -122,7 +129,7 @@ class EditorScreen(Screen[None]):
                 with VerticalScroll(id="form", can_focus=False) as form:
                     form.visible = False
                     for spec in FIELDS:
-                        yield FieldRow(spec)
+                        yield FieldRow(spec, built_with)
                 with Horizontal(id="info-line"):
                     yield Static("", id="change-counter")
                     yield Static("", id="field-help")
@@ -135,7 +142,12 @@ class EditorScreen(Screen[None]):
         self.query_one("#summary").border_title = "On the server now"
         self.query_one("#status").border_title = "Status"
         self.query_one("#numbers-panel").border_title = "Phone numbers"
-        self.load_config()
+        if self._at_launch is None:
+            self.load_config()
+        else:
+            loaded = self._show_load(self._at_launch)
+            if loaded:
+                self.run_worker(self._who_is_signed_in(loaded), group="api", exclusive=True)
 
     def on_resize(self) -> None:
         wide_w, wide_h = self.WIDE
@@ -390,12 +402,18 @@ class EditorScreen(Screen[None]):
             result = await self.app.client.load()
         finally:
             self.busy = ""
+        loaded = self._show_load(result)
+        if loaded:
+            await self._who_is_signed_in(loaded)
+
+    def _show_load(self, result: VoiceAiConfig | ApiFailure) -> str | None:
+        """Show a load's outcome; the status line when it succeeded, else None."""
         if isinstance(result, ApiFailure):
             prefix = "Load failed: " if self.form is None else "Reload failed (form unchanged): "
             self.status.outcome = Outcome.failure(result, prefix)
             if result.status == 401:
                 self.request_sign_in(UNAUTHORIZED_REASON, retry=self.load_config)
-            return
+            return None
         first_load = self.form is None
         self._show_loaded(FormState.from_loaded(result))
         self._set_form_enabled(True)
@@ -404,8 +422,11 @@ class EditorScreen(Screen[None]):
             self.query_one(FieldRow).editor.focus()
         loaded = f"Loaded the configuration from {self.app.target_label}."
         self.status.outcome = Outcome.of(Tone.SUCCESS, loaded)
+        return loaded
+
+    async def _who_is_signed_in(self, loaded: str) -> None:
+        """The header's account, asked after the load so the first useful frame is not delayed."""
         if self.app.user is None:
-            # Who is signed in: asked after the load, so the first useful frame is not delayed.
             user = await fetch_profile(self.app.client.settings, client=self.app.client)
             if not isinstance(user, ApiFailure):
                 self.app.user = user

@@ -45,9 +45,12 @@ class FieldRow(Horizontal):
     warned: reactive[bool] = reactive(False, repaint=False)
     """The value looks mistyped; the warning itself is shown under the form."""
 
-    def __init__(self, spec: FieldSpec) -> None:
+    def __init__(self, spec: FieldSpec, form: FormState | None = None) -> None:
+        """``form``: a state to build the editor with (a load already at hand), which
+        spares the Select from announcing a first value of its own once mounted."""
         super().__init__(id=f"row-{spec.wire_name}", classes="field-row")
         self.spec = spec
+        self._built_with = form
 
     def compose(self) -> ComposeResult:
         yield Label(self.spec.label, classes="field-label")
@@ -56,15 +59,22 @@ class FieldRow(Horizontal):
 
     def _make_editor(self) -> Widget:
         editor_id = f"field-{self.spec.wire_name}"
+        form = self._built_with
+        value = form.plain_value(self.spec.wire_name) if form else None
         match self.spec.kind:
             case FieldKind.PROVIDER:
+                loaded = form.loaded.ai_voice_provider if form else None
+                options = self._provider_options(loaded)
+                initial = (value or NO_PROVIDER) if form else Select.NULL
                 return Select[str](
-                    self._provider_options(None), allow_blank=False, compact=True, id=editor_id
+                    options, allow_blank=False, compact=True, id=editor_id, value=initial
                 )
             case FieldKind.ACTION:
-                return Switch(id=editor_id)
+                return Switch(bool(value), id=editor_id)
             case _:
-                return FieldInput(password=self.spec.masked, compact=True, id=editor_id)
+                return FieldInput(
+                    str(value or ""), password=self.spec.masked, compact=True, id=editor_id
+                )
 
     @property
     def editor(self) -> Widget:
