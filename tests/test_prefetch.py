@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from pydantic import SecretStr
 
+from tests.screen_text import screen_text
 from tui.api.auth import PROFILE_PATH, fetch_profile
 from tui.api.client import CONFIG_PATH, ConnectionSettings, VoiceConfigClient
 from tui.api.failures import ApiFailure
@@ -123,3 +124,32 @@ async def test_the_app_shows_what_was_fetched_at_launch_without_asking_again(
         assert app.user is not None
     assert gets(demo_server) == [CONFIG_PATH, PROFILE_PATH]
     assert not client.network.thread.is_alive()  # the app closed the session on exit
+
+
+async def answers_back(server: DemoServer, count: int) -> None:
+    for _ in range(500):
+        if len(server.requests) >= count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"only {len(server.requests)} request(s) reached the server")
+
+
+async def test_a_load_back_before_the_ui_is_built_into_it_and_shows_as_a_normal_load(
+    demo_server: DemoServer, superadmin: ConnectionSettings
+) -> None:
+    """The first frame from an answer at hand equals the frame a load after mount gives."""
+    client = prefetching_client(superadmin, prefetch=True)
+    await answers_back(demo_server, 2)  # config and profile are back before the UI starts
+    await asyncio.sleep(0.05)
+    at_launch = VoiceConfigApp(superadmin, demo=True, client=client)
+    async with at_launch.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert at_launch.screen.query_one("#form").visible
+        assert at_launch.screen.form is not None
+        assert at_launch.screen.form.change_count == 0  # the Select announced nothing new
+        shown_at_launch = screen_text(at_launch)
+    assert gets(demo_server) == [CONFIG_PATH, PROFILE_PATH]  # nothing asked twice
+    loaded_after_mount = VoiceConfigApp(superadmin, demo=True)
+    async with loaded_after_mount.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert screen_text(loaded_after_mount) == shown_at_launch

@@ -108,8 +108,8 @@ def build_venv(name: str, root: Path, baseline: Path, compile_bytecode: bool) ->
     python = str(venv / "bin" / "python")
     install = [uv, "pip", "install", "--quiet", "--python", python, "-r", str(requirements)]
     install.append(str(PROJECT_DIR))
-    # --no-config: the project's own [tool.uv] compile-bytecode setting would otherwise
-    # make the "plain" venv compiled too.
+    # --no-config: no uv setting from the user's or the project's configuration may make
+    # the "plain" venv compiled too (UV_COMPILE_BYTECODE is dropped from env above).
     install.insert(3, "--no-config")
     if compile_bytecode:
         install.append("--compile-bytecode")
