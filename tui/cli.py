@@ -281,9 +281,9 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from tui.api.prefetch import prefetching_client
 
     client = prefetching_client(settings, prefetch=not app_options.get("verify_first"))
-    from tui.app import VoiceConfigApp
-
     try:
+        from tui.app import VoiceConfigApp
+
         VoiceConfigApp(settings, demo=server is not None, client=client, **app_options).run()  # type: ignore[arg-type]
     finally:
         client.close()
