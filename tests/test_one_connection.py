@@ -141,13 +141,18 @@ async def test_a_connection_dropped_soon_after_an_answer_is_reported_not_retried
 
 
 async def test_requests_run_on_the_network_thread_and_closing_ends_it(
-    superadmin: ConnectionSettings,
+    demo_server: DemoServer, superadmin: ConnectionSettings
 ) -> None:
     client = VoiceConfigClient(superadmin)
     assert client.network.thread.is_alive()
     assert client.network.thread is not threading.current_thread()
     await client.load()
+    assert demo_server.open_connections == 1
     await client.aclose()
     assert not client.network.thread.is_alive()
+    deadline = time.monotonic() + 5
+    while demo_server.open_connections and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    assert demo_server.open_connections == 0  # no socket left behind either
     client.close()  # once more, from anywhere: nothing happens
     await client.aclose()
