@@ -115,3 +115,21 @@ def test_a_failing_cleanup_does_not_keep_the_thread_alive() -> None:
     session.close()
     assert ran.is_set()
     assert not session.thread.is_alive()
+
+
+def test_close_from_the_network_thread_itself_still_runs_the_cleanups() -> None:
+    session = NetworkSession()
+    cleaned = threading.Event()
+
+    async def cleanup() -> None:
+        cleaned.set()
+
+    session.on_close(cleanup)
+
+    async def close_from_inside() -> None:
+        session.close()
+
+    session.submit(close_from_inside())
+    assert cleaned.wait(5)
+    session.thread.join(5)
+    assert not session.thread.is_alive()

@@ -112,17 +112,19 @@ class NetworkSession:
         """Cancel what is in flight, run the cleanups, stop the loop, join the thread.
 
         Safe from any thread and any number of times; returns within about
-        ``2 * timeout`` whatever happens. From the network thread itself (a cleanup
-        closing its own session) it only stops the loop.
+        ``2 * timeout`` whatever happens. From the network thread itself it schedules
+        the same and returns at once.
         """
         with self._lock:
             if self._closed:
                 return
             self._closed = True
-        if self._loop.is_closed():
+        if self._loop.is_closed() or not self._thread.is_alive():
             return
         if threading.current_thread() is self._thread:
-            self._loop.call_soon(self._loop.stop)
+            # Joining itself would deadlock: shut down in a task, and stop after it.
+            task = self._loop.create_task(self._shutdown(timeout))
+            task.add_done_callback(lambda _: self._loop.stop())
             return
         try:
             shutdown = asyncio.run_coroutine_threadsafe(self._shutdown(timeout), self._loop)
