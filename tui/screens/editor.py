@@ -10,6 +10,7 @@ the review and confirm screens) is imported where it is used, after the first fr
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -333,43 +334,53 @@ class EditorScreen(PaintOnce, Screen[None]):
     @work(exclusive=True, group="api")
     async def open_review(self, form: FormState) -> None:
         """Re-read the server first (there is no ETag), then show exactly what will be sent."""
+        # The re-read leaves first: importing the review and locking the form happen
+        # while it is on its way, instead of before (over a WAN, a round trip idles).
+        rereading = asyncio.ensure_future(self.app.client.load())
+        await asyncio.sleep(0)  # let it be sent
         from tui.form.body import build_save_request
         from tui.form.drift import detect_drift, rebase
         from tui.screens.review import ReviewScreen
 
+        # Locked from here until the review is answered, and through the save it may
+        # start: the form underneath cannot change meanwhile, and is not unlocked and
+        # locked again (a restyle of every field each time) between the two.
         self.busy = "checking"
         self.status.outcome = Outcome.of(Tone.BUSY, "Checking the server for changes…")
         try:
-            fresh = await self.app.client.load()
-        finally:
+            fresh = await rereading  # cancelling the worker cancels the request too
+            request = build_save_request(form)
+            if isinstance(fresh, ApiFailure):
+                drift, recheck_failed = [], fresh.summary
+            else:
+                drift, recheck_failed = detect_drift(form, fresh), None
+            self.status.outcome = Outcome.of(Tone.INFO, "Review open: nothing sent yet.")
+            review = ReviewScreen(
+                form.changes(),
+                request.redacted_body(MASK),
+                self.app.target_label,
+                drift=drift,
+                recheck_failed=recheck_failed,
+            )
+
+            def answered(send: bool | None) -> None:
+                if drift and not isinstance(fresh, ApiFailure) and self.form is form:
+                    # Untouched fields now show what the server holds; edits are kept.
+                    self._show_loaded(rebase(form, fresh))
+                if send and self.busy == "checking":
+                    self.save_config(request, form)
+                    return
+                self.busy = ""
+                if not send:
+                    note = " Untouched fields now show the server's newer values." if drift else ""
+                    self.status.outcome = Outcome.of(
+                        Tone.INFO, f"Review closed: nothing was sent. Your edits are kept.{note}"
+                    )
+
+            self.app.push_screen(review, answered)
+        except BaseException:
             self.busy = ""
-        request = build_save_request(form)
-        if isinstance(fresh, ApiFailure):
-            drift, recheck_failed = [], fresh.summary
-        else:
-            drift, recheck_failed = detect_drift(form, fresh), None
-        self.status.outcome = Outcome.of(Tone.INFO, "Review open: nothing sent yet.")
-        review = ReviewScreen(
-            form.changes(),
-            request.redacted_body(MASK),
-            self.app.target_label,
-            drift=drift,
-            recheck_failed=recheck_failed,
-        )
-
-        def answered(send: bool | None) -> None:
-            if drift and not isinstance(fresh, ApiFailure) and self.form is form:
-                # Untouched fields now show what the server holds; edits are kept.
-                self._show_loaded(rebase(form, fresh))
-            if send and not self.busy:
-                self.save_config(request, form)
-            elif not send:
-                note = " Untouched fields now show the server's newer values." if drift else ""
-                self.status.outcome = Outcome.of(
-                    Tone.INFO, f"Review closed: nothing was sent. Your edits are kept.{note}"
-                )
-
-        self.app.push_screen(review, answered)
+            raise
 
     def action_reload(self) -> None:
         if self.busy:
@@ -508,11 +519,13 @@ class EditorScreen(PaintOnce, Screen[None]):
                     )
                 return
             said = saved.message or "saved"
+            rereading = asyncio.ensure_future(self.app.client.load())
+            await asyncio.sleep(0)  # let it be sent, then show what was saved meanwhile
             self._show_loaded(form.after_save())
             self.status.outcome = Outcome.of(
                 Tone.BUSY, f"Server: {said}. Re-reading the configuration…"
             )
-            reloaded = await self.app.client.load()
+            reloaded = await rereading
         finally:
             self.busy = ""
         if isinstance(reloaded, ApiFailure):
