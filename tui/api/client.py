@@ -12,7 +12,7 @@ import json
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from pydantic import SecretStr, ValidationError
@@ -27,6 +27,9 @@ from tui.api.failures import (
     redirect_failure,
 )
 from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
+
+if TYPE_CHECKING:
+    from tui.api.number_models import Prompt, ToggleRequest, ToggleSuccess
 
 CONFIG_PATH = "/api/calls/voice-ai/config"
 
@@ -102,6 +105,18 @@ class VoiceConfigClient:
         ):
             return _failure_for(answer, payload, Operation.SAVE)
         return SaveSuccess.model_validate(payload)
+
+    async def load_agents(self) -> list[Prompt] | ApiFailure:
+        """The agents (prompts) a number can be linked to; see :mod:`tui.api.numbers`."""
+        from tui.api.numbers import fetch_agents
+
+        return await fetch_agents(self._http)
+
+    async def toggle(self, request: ToggleRequest) -> ToggleSuccess | ApiFailure:
+        """Switch AI on or off for one phone number; see :mod:`tui.api.numbers`."""
+        from tui.api.numbers import send_toggle
+
+        return await send_toggle(self._http, request)
 
     async def _request(
         self, method: str, operation: Operation, request: SaveRequest | None = None

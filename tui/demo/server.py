@@ -44,6 +44,7 @@ from tui.demo.loopback import (
     RouteTable,
     is_loopback,
 )
+from tui.demo.numbers_routes import NUMBERS_ROUTES
 from tui.demo.state import DemoState, InvalidUpdate
 
 __all__ = [
@@ -153,6 +154,7 @@ TETHER_ROUTES: RouteTable = {
     "/api/auth/login": {"POST": _login},
     "/api/auth/verify-token": {"GET": _verify_token},
     "/api/user/profile": {"GET": _profile},
+    **NUMBERS_ROUTES,
 }
 
 
@@ -195,14 +197,14 @@ class DemoServer(LoopbackServer[DemoState]):
 
 
 def serve_forever_cli(
-    host: str, port: int, faults: list[Fault], delay_seconds: float, empty: bool
+    host: str, port: int, faults: list[Fault], delay_seconds: float, empty: bool, numbers: int = 0
 ) -> None:
     """Run the demo server in the foreground until Ctrl+C (`tether-voice demo-server`).
 
     Each fault in `faults` is queued once, in order, for any method. Request lines are
     printed as they are answered: this is a terminal of its own, not under the TUI.
     """
-    state = DemoState.empty() if empty else DemoState.seeded()
+    state = DemoState.empty() if empty else DemoState.with_numbers(numbers)
     server = DemoServer(host, port, state, log=lambda line: print(line, flush=True))
     try:
         server.start()

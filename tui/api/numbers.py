@@ -1,0 +1,73 @@
+"""The phone-number toggle and the agent list: two more calls on the config client's connection.
+
+``POST /api/calls/voice-ai/phone-number/toggle`` (superadmin only) switches AI on or off
+for one number; ``GET /api/prompts/user`` lists the prompts (agents) whose ``_id`` the
+toggle takes as ``aiAgentId``. Both go through :func:`~tui.api.exchange.exchange` on the
+same ``httpx.AsyncClient`` as the configuration (:class:`~tui.api.client.VoiceConfigClient`
+calls these), so they share its base URL, token, timeouts and transport rules, and, like
+``load()`` and ``save()``, they return the parsed answer or an
+:class:`~tui.api.failures.ApiFailure` and never raise for what the network or the server
+can do.
+
+Imported when the numbers are first used, not at startup.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+from pydantic import ValidationError
+
+from tui.api.client import _failure_for
+from tui.api.exchange import exchange
+from tui.api.failures import ApiFailure, Operation, bad_response
+from tui.api.number_models import Prompt, ToggleRequest, ToggleSuccess
+
+TOGGLE_PATH = "/api/calls/voice-ai/phone-number/toggle"
+PROMPTS_PATH = "/api/prompts/user"
+
+log = logging.getLogger(__name__)
+
+
+async def fetch_agents(http: httpx.AsyncClient) -> list[Prompt] | ApiFailure:
+    """``GET /api/prompts/user``: a bare array of prompts (entries without an ``_id`` are
+    skipped: they cannot be linked to a number)."""
+    answer = await exchange(http, "GET", PROMPTS_PATH, Operation.LOAD)
+    if isinstance(answer, ApiFailure):
+        return answer
+    payload = answer.json()
+    # A 200 that is JSON but not an array (and not the failure envelope) is not the contract.
+    reports_failure = isinstance(payload, dict) and payload.get("success") is False
+    if answer.status == 200 and payload is not None and not isinstance(payload, list):
+        return (
+            _failure_for(answer, payload, Operation.LOAD)
+            if reports_failure
+            else bad_response(Operation.LOAD, "the agent list is not a JSON array")
+        )
+    if answer.status != 200 or not isinstance(payload, list):
+        return _failure_for(answer, payload, Operation.LOAD)
+    prompts: list[Prompt] = []
+    for entry in payload:
+        try:
+            prompts.append(Prompt.model_validate(entry))
+        except ValidationError:
+            continue
+    return prompts
+
+
+async def send_toggle(
+    http: httpx.AsyncClient, request: ToggleRequest
+) -> ToggleSuccess | ApiFailure:
+    """``POST`` one toggle. A timeout or a dropped connection leaves its outcome unknown:
+    the caller re-reads the configuration to find out (``Operation.SAVE`` hints say so)."""
+    content = json.dumps(request.wire_body(), ensure_ascii=False).encode()
+    log.debug("POST toggle: aiEnabled=%s", request.ai_enabled)
+    answer = await exchange(http, "POST", TOGGLE_PATH, Operation.SAVE, content=content)
+    if isinstance(answer, ApiFailure):
+        return answer
+    payload = answer.json()
+    if answer.status != 200 or not isinstance(payload, dict) or payload.get("success") is not True:
+        return _failure_for(answer, payload, Operation.SAVE)
+    return ToggleSuccess.model_validate(payload)
