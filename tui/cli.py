@@ -104,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--empty", action="store_true", help="start with nothing configured instead of demo data"
     )
+    demo.add_argument(
+        "--numbers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed N phone numbers in all, to try the numbers table at scale",
+    )
     logout = sub.add_parser(
         "logout",
         help="remove the token stored in the OS keyring for a profile or instance",
@@ -125,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_demo_server(parser, args)
     if args.command == "logout":
         return _run_logout(parser, args)
-    if args.command in ("show", "set"):
+    if args.command in ("show", "set", "numbers"):
         from tui.script.commands import run
 
         return run(args, _flags(args))
@@ -161,7 +168,7 @@ def _run_demo_server(parser: argparse.ArgumentParser, args: argparse.Namespace) 
     except ValueError as exc:
         kinds = ", ".join(fault.value for fault in Fault)
         parser.error(f"{exc}; known kinds: {kinds}")
-    serve_forever_cli(args.host, args.port, faults, args.delay, args.empty)
+    serve_forever_cli(args.host, args.port, faults, args.delay, args.empty, args.numbers)
     return 0
 
 

@@ -119,6 +119,10 @@ def add_commands(
     )
     _connection_options(change, seconds)
 
+    from tui.script.numbers_args import add_numbers_command
+
+    add_numbers_command(sub, seconds)
+
 
 def run(args: argparse.Namespace, flags: Flags) -> int:
     """Run ``show`` or ``set``; returns the exit code (see :class:`ExitCode`)."""
@@ -137,6 +141,10 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
         return target
 
     try:
+        if args.command == "numbers":
+            from tui.script.numbers import run_numbers
+
+            return run_numbers(args, connect)
         if args.command == "show":
             from tui.script.show import run_show
 
