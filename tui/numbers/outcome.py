@@ -11,6 +11,9 @@ no answer or one not understood (sending more would be sending blind), a redirec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from tui.api.failures import ApiFailure, FailureKind
 from tui.api.number_models import ToggleSuccess
 from tui.api.toggle_codes import explain
@@ -113,3 +116,63 @@ def full_text(outcome: RowOutcome, agents: AgentBook, trunk: str | None) -> list
 def _agent(outcome: RowOutcome, agents: AgentBook) -> str | None:
     agent_id = outcome.toggle.after.agent_id if outcome.toggle.after.enabled else None
     return agents.label(agent_id) if agent_id else None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How a batch went, counted from the outcomes of its toggles."""
+
+    applied: int = 0
+    confirmed: int = 0
+    unconfirmed: int = 0
+    refused: int = 0
+    unanswered: int = 0
+    not_sent: int = 0
+    sending: int = 0
+
+    @classmethod
+    def of(cls, outcomes: Iterable[RowOutcome | None]) -> Tally:
+        counts = dict.fromkeys(
+            ("applied", "confirmed", "unconfirmed", "refused", "unanswered", "not_sent", "sending"),
+            0,
+        )
+        for outcome in outcomes:
+            if outcome is None:
+                counts["not_sent"] += 1
+                continue
+            match outcome.verdict:
+                case Verdict.APPLIED:
+                    counts["applied"] += 1
+                    if outcome.confirmed:
+                        counts["confirmed"] += 1
+                    elif outcome.confirmed is False:
+                        counts["unconfirmed"] += 1
+                case Verdict.REFUSED:
+                    counts["refused"] += 1
+                case Verdict.UNANSWERED:
+                    counts["unanswered"] += 1
+                case Verdict.NOT_SENT:
+                    counts["not_sent"] += 1
+                case Verdict.SENDING:
+                    counts["sending"] += 1
+        return cls(**counts)
+
+    def words(self) -> str:
+        """ "2 applied (2 confirmed), 1 refused, 1 not sent"."""
+        parts: list[str] = []
+        if self.applied:
+            checked = []
+            if self.confirmed:
+                checked.append(f"{self.confirmed} confirmed")
+            if self.unconfirmed:
+                checked.append(f"{self.unconfirmed} differ in the re-read")
+            parts.append(
+                f"{self.applied} applied" + (f" ({', '.join(checked)})" if checked else "")
+            )
+        if self.refused:
+            parts.append(f"{self.refused} refused")
+        if self.unanswered:
+            parts.append(f"{self.unanswered} with no answer")
+        if self.not_sent:
+            parts.append(f"{self.not_sent} not sent")
+        return ", ".join(parts) or "nothing sent"

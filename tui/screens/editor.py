@@ -26,6 +26,7 @@ from tui.api.failures import ApiFailure
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
+from tui.screens.editor_numbers import EditorNumbers
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
@@ -43,10 +44,9 @@ if TYPE_CHECKING:
     from tui.api.auth import SignedIn
     from tui.api.models import SaveRequest
     from tui.app import VoiceConfigApp
-    from tui.widgets.phone_numbers import PhoneNumbersTable
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(EditorNumbers, Screen[None]):
     """View and edit one organization's Voice AI configuration."""
 
     app: VoiceConfigApp
@@ -81,7 +81,7 @@ class EditorScreen(Screen[None]):
             "ctrl+n",
             "phone_numbers",
             "Numbers",
-            tooltip="List the organization's phone numbers",
+            tooltip="The phone numbers: switch AI on or off, choose their agents",
             id="editor.numbers",
         ),
         Binding(
@@ -141,20 +141,7 @@ class EditorScreen(Screen[None]):
         wide_w, wide_h = self.WIDE
         wide = self.size.width >= wide_w and self.size.height >= wide_h
         self.set_class(wide, "-wide")
-        panel = self.query_one("#numbers-panel")
-        if wide and not panel.children:
-            # Imported here, not at startup: the table (DataTable) costs ~20 ms to import
-            # and most terminals never get wide enough to show it.
-            from tui.widgets import phone_numbers
-
-            table = phone_numbers.PhoneNumbersTable(id="numbers-table")
-            panel.mount(table)
-            if self.form is not None:
-                table.call_after_refresh(table.show_config, self.form.loaded)
-
-    def _numbers_table(self) -> PhoneNumbersTable | None:
-        tables = self.query("#numbers-panel PhoneNumbersTable")
-        return tables.first() if tables else None  # type: ignore[return-value]
+        self._show_numbers_panel()
 
     # ----- state → widgets -------------------------------------------------------
 
@@ -174,13 +161,7 @@ class EditorScreen(Screen[None]):
                 "If you leave now, whether it was applied is unknown: "
                 "open the app again and check before saving again.",
             )
-        count = self.unsaved_count
-        if count:
-            return (
-                f"Quit and discard {count} unsaved change{'s' if count != 1 else ''}?",
-                "Nothing has been sent to the server.",
-            )
-        return None
+        return self.numbers_quit_question(self.unsaved_count)
 
     def watch_form(self, form: FormState | None) -> None:
         count = self.unsaved_count
@@ -204,13 +185,11 @@ class EditorScreen(Screen[None]):
         self._set_form_enabled(not busy and self.form is not None)
         self.refresh_bindings()
 
-    def _show_loaded(self, form: FormState) -> None:
+    def _show_loaded(self, form: FormState, *, fresh: bool = True) -> None:
         """Replace the form wholesale (after a load or a save) and redraw every field."""
         self.form = form
         self.query_one(ConfigSummary).show_config(form.loaded)
-        table = self._numbers_table()
-        if table is not None:
-            table.show_config(form.loaded)
+        self._numbers_loaded(form.loaded, fresh)
         for row in self.query(FieldRow):
             row.show_state(form)
 
@@ -261,8 +240,6 @@ class EditorScreen(Screen[None]):
             return None  # shown, but greyed out: one request at a time
         if action == "toggle_reveal":
             return True if self._focused_secret_row() else None
-        if action == "phone_numbers":
-            return not self.has_class("-wide") or None
         if action == "sign_in":
             return self._needs_sign_in  # in the footer only when it is the next step
         return True
@@ -291,11 +268,6 @@ class EditorScreen(Screen[None]):
             )
         )
 
-    def action_phone_numbers(self) -> None:
-        from tui.screens.phone_numbers import PhoneNumbersScreen
-
-        self.app.push_screen(PhoneNumbersScreen(self.form.loaded if self.form else None))
-
     def action_toggle_reveal(self) -> None:
         row = self._focused_secret_row()
         if row is not None:
@@ -313,7 +285,9 @@ class EditorScreen(Screen[None]):
             return
         if not self.form.change_count:
             self.status.outcome = Outcome.of(
-                Tone.INFO, "Nothing to save: no field was changed. Nothing was sent."
+                Tone.INFO,
+                "Nothing to save: no field was changed. Nothing was sent.",
+                *self.pending_numbers_note(),
             )
             return
         self.open_review(self.form)
@@ -487,7 +461,7 @@ class EditorScreen(Screen[None]):
                     )
                 return
             said = saved.message or "saved"
-            self._show_loaded(form.after_save())
+            self._show_loaded(form.after_save(), fresh=False)
             self.status.outcome = Outcome.of(
                 Tone.BUSY, f"Server: {said}. Re-reading the configuration…"
             )
