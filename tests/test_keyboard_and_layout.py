@@ -72,6 +72,7 @@ async def test_help_lists_every_shown_binding(demo_server: DemoServer) -> None:
         listed = {binding.action for _, bindings in help_screen.sections for binding in bindings}
         assert {"review", "reload", "toggle_reveal", "phone_numbers", "help", "quit"} <= listed
         assert {"confirm", "back"} <= listed
+        assert {"act('toggle')", "act('agent')", "act('review')", "clear_filter"} <= listed
 
 
 async def test_phone_numbers_table_lists_every_number(demo_server: DemoServer) -> None:

@@ -447,6 +447,7 @@ def test_agents_are_listed_by_name_hidden_last() -> None:
         ("cc04", [3]),
         ("u2", [1]),
         ("RECEPTION on", [2]),
+        ("reception,on", [2]),
         ("pending", [0, 3]),
         ("nothing-like-it", []),
     ],

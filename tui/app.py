@@ -113,6 +113,14 @@ class VoiceConfigApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every editor action by name, next to Textual's own (theme, keys…)."""
         yield from super().get_system_commands(screen)
+        focused = screen.focused  # e.g. the numbers table: its keys by name too
+        for binding in getattr(focused, "BINDINGS", ()) if focused is not None else ():
+            if isinstance(binding, Binding) and binding.show and binding.tooltip:
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip} ({binding.key})",
+                    partial(focused.run_action, binding.action),
+                )
         editor = next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
         if editor is None:
             return

@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
+from tui.demo import numbers_steps
 from tui.demo.faults import Fault
 from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
 
@@ -239,6 +240,29 @@ SCENARIOS += (
     Scenario("sign_in_error", "Sign in: wrong password", sign_in_error, token="", keyring=False),
     Scenario("sign_in_80x24", "Sign in at 80x24", loaded, token="", keyring=False, size=SMALL),
     Scenario("numbers", "Phone numbers", numbers_screen, size=SMALL),
+)
+
+NUMBERS_SCENARIOS = (
+    ("numbers_pending", "Phone numbers: three toggles pending", numbers_steps.three_pending),
+    ("numbers_agents", "Phone numbers: choosing an agent by name", numbers_steps.agent_list),
+    ("numbers_review", "Phone numbers: the review, sent one by one", numbers_steps.numbers_review),
+    ("numbers_results", "Phone numbers: each outcome as it arrived", numbers_steps.numbers_results),
+)
+"""The numbers at work, each at 100x32, 80x24 and 160x48 (beside the form)."""
+
+SCENARIOS += tuple(
+    Scenario(f"{name}{suffix}", title, steps, size=size)
+    for name, title, steps in NUMBERS_SCENARIOS
+    for suffix, size in (("", (100, 32)), ("_80x24", SMALL), ("_160x48", LARGE))
+)
+SCENARIOS += (
+    Scenario(
+        "numbers_after_no_color",
+        "Phone numbers after sending, without colour",
+        numbers_steps.numbers_after,
+        size=SMALL,
+        no_color=True,
+    ),
 )
 
 SCENARIOS_BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

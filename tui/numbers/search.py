@@ -1,6 +1,7 @@
 """The numbers table's filter: which rows match what the user typed.
 
-Every word must match (so "sales on" is the numbers on with a Sales agent). A word is:
+Every word must match (so "sales on", or "sales,on" as typed in the table, is the numbers
+on with a Sales agent). A word is:
 
 - ``on`` / ``off``: AI on or off on the server now (the AI column, not a pending change:
   rows do not vanish under the cursor while the user toggles them);
@@ -57,7 +58,9 @@ class SearchIndex:
 
 
 def words(query: str) -> list[str]:
-    return query.casefold().split()
+    """The words of a query: split at spaces or commas (the table types commas, since its
+    space key switches AI)."""
+    return query.casefold().replace(",", " ").split()
 
 
 def matching_rows(

@@ -263,6 +263,7 @@ class EditorScreen(EditorNumbers, Screen[None]):
                 [
                     ("Editor", [b for b in self.BINDINGS if isinstance(b, Binding) and b.show]),
                     ("Review", [b for b in ReviewScreen.BINDINGS if isinstance(b, Binding)]),
+                    ("Phone numbers (ctrl+n)", self.numbers_help()),
                     ("Anywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
                 ]
             )

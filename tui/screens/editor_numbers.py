@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
+
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_row import FieldRow
 from tui.widgets.status_panel import Outcome, Tone
@@ -74,6 +76,12 @@ class EditorNumbers:
         if not toggles:
             return []
         return [f"{toggles} number toggle(s) pending: they are sent from the numbers (ctrl+n)."]
+
+    def numbers_help(self: EditorScreen) -> list[Binding]:
+        """The numbers table's keys, for the help screen."""
+        from tui.widgets.phone_numbers import PhoneNumbersTable
+
+        return [b for b in PhoneNumbersTable.BINDINGS if isinstance(b, Binding) and b.show]
 
     def action_phone_numbers(self: EditorScreen) -> None:
         """ctrl+n: the numbers' screen; when they are beside the form, focus there and back."""

@@ -22,7 +22,7 @@ from tui.widgets.phone_numbers import PhoneNumbersTable
 if TYPE_CHECKING:
     from tui.screens.numbers_desk import NumbersDesk
 
-FILTER_HINT = "type to filter: number, agent, on, off, pending, failed"
+FILTER_HINT = "type to filter: number, agent, on/off, pending, failed (a comma adds a word)"
 
 
 class NumbersPanel(Vertical):
