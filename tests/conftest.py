@@ -38,7 +38,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the fault matrix (fault by phase → outcome) when its tests ran."""
     from tests.fault_matrix_report import RESULTS, render
 
-    if RESULTS:
+    form = ["load", "recheck", "save", "reread"]
+    if any(phase in form for _fault, phase in RESULTS):
         terminalreporter.section("fault matrix: fault by phase → outcome")
-        for line in render(["load", "recheck", "save", "reread"]):
+        for line in render(form):
+            terminalreporter.write_line(line)
+    numbers = ["toggle", "toggle reread"]
+    if any(phase in numbers for _fault, phase in RESULTS):
+        terminalreporter.section("fault matrix, phone numbers: fault by phase → outcome")
+        for line in render(numbers):
             terminalreporter.write_line(line)
