@@ -1,6 +1,7 @@
 """Measure tether-voice's startup, memory and terminal output against a baseline.
 
     uv run python scripts/bench.py [--runs N] [--venvs] [--importtime] [--json]
+                                   [--numbers N [--numbers-only]]
 
 Performance claims about the app come from this script, never from timed assertions
 in tests: every number is measured in one run on one machine, next to a baseline
@@ -28,6 +29,9 @@ What it measures, each child in a real pseudo-terminal of 100x30 (xterm-256color
    and one with ``--compile-bytecode``. Children always run with
    ``PYTHONDONTWRITEBYTECODE=1``, so one run cannot warm the next by writing ``.pyc``.
 6. With ``--importtime``: the top cumulative import costs of the startup path.
+7. With ``--numbers N``: the numbers table at scale (``benchkit.numbers``): bytes and
+   time per filter keystroke and per cursor move with N numbers, next to the seeded
+   four in the same run. ``--numbers-only`` skips 1-6.
 
 Markdown goes to stdout; with ``--json`` stdout gets JSON instead and the Markdown
 goes to stderr. Progress lines always go to stderr.
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -49,8 +54,9 @@ from pathlib import Path
 
 from benchkit.importtime import import_costs
 from benchkit.interpreters import build_venv, current_interpreter
-from benchkit.measure import Limits, measure_all
-from benchkit.programs import BASELINE_SOURCE, FLOOR_SOURCE
+from benchkit.measure import Limits, child_env, measure_all
+from benchkit.numbers import NumbersRun, measure_numbers, numbers_rows
+from benchkit.programs import APP_MARKER, BASELINE_SOURCE, FLOOR_SOURCE
 from benchkit.records import ImportReport, Interaction, MeasurementError
 from benchkit.report import render_markdown, to_json
 
@@ -69,18 +75,32 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--json", action="store_true", help="JSON on stdout (the Markdown goes to stderr)"
     )
+    parser.add_argument(
+        "--numbers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure the numbers table with N numbers (e.g. 5000) against the seeded 4",
+    )
+    parser.add_argument(
+        "--numbers-only", action="store_true", help="with --numbers: measure only the numbers"
+    )
     args = parser.parse_args(argv)
+    if args.numbers_only and not args.numbers:
+        parser.error("--numbers-only needs --numbers N")
     if args.runs < 5:
         parser.error("--runs must be at least 5: a median of fewer says little")
     return args
 
 
 @contextlib.contextmanager
-def demo_server() -> Iterator[str]:
-    """A demo server on a free loopback port for the whole run, always stopped."""
-    from tui.demo.server import DemoServer
+def demo_server(numbers: int = 0) -> Iterator[str]:
+    """A demo server on a free loopback port for the whole run, always stopped; with
+    ``numbers``, seeded with that many phone numbers."""
+    from tui.demo.server import DemoServer, DemoState
 
-    server = DemoServer().start()
+    state = DemoState.with_numbers(numbers) if numbers else DemoState.seeded()
+    server = DemoServer(state=state).start()
     try:
         yield server.url
     finally:
@@ -108,7 +128,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"[{name}] not measured: {error}", file=sys.stderr)
         interaction = Interaction()
         load_before = os.getloadavg()[0]
-        measure_all(interps, url, args.runs, limits, scratch, interaction)
+        if not args.numbers_only:
+            measure_all(interps, url, args.runs, limits, scratch, interaction)
+        numbers: list[NumbersRun] = []
+        if args.numbers:
+            with demo_server(args.numbers) as many:
+                numbers = measure_numbers(
+                    interps[0].app_argv,
+                    {4: url, args.numbers: many},
+                    args.runs,
+                    child_env(),
+                    scratch,
+                    APP_MARKER,
+                )
         load_note = (
             f"1-minute load average {load_before:.2f} before the runs, "
             f"{os.getloadavg()[0]:.2f} after (other work on the machine shows here)."
@@ -121,10 +153,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                     imports.append(import_costs(interp, scratch))
                 except MeasurementError as error:
                     print(f"[{interp.name}] importtime not measured: {error}", file=sys.stderr)
-    report = render_markdown(interps, interaction, imports, args.runs, load_note)
+    if args.numbers_only:
+        report = f"{load_note}\n"
+    else:
+        report = render_markdown(interps, interaction, imports, args.runs, load_note)
+    if numbers:
+        report += (
+            f"\nThe numbers table ({args.runs} runs, pooled; a key's bytes are counted until "
+            "the output is quiet for 150 ms, its time is to the last of them):\n\n"
+            + "\n".join(numbers_rows(numbers))
+            + "\n"
+        )
     if args.json:
         print(report, file=sys.stderr)
-        print(json.dumps(to_json(interps, interaction, imports, args.runs), indent=2))
+        data = to_json(interps, interaction, imports, args.runs)
+        data["numbers"] = [dataclasses.asdict(run) for run in numbers]
+        print(json.dumps(data, indent=2))
     else:
         print(report)
     return 0

@@ -24,6 +24,7 @@ if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
 from benchkit import importtime, measure, programs, records, report, terminal  # noqa: E402
+from benchkit import numbers as bench_numbers  # noqa: E402
 
 # --- strip_ansi -----------------------------------------------------------------------
 
@@ -220,3 +221,46 @@ def test_report_renders_full_and_empty_measurements() -> None:
     document = report.to_json(interps, records.Interaction(), [], runs=5)
     assert json.loads(json.dumps(document))["interpreters"][2]["median"]["app_seconds"] is None
     assert document["interpreters"][0]["median"]["floor_ratio_seconds"] == 1.5
+
+
+# --- the numbers at scale ---------------------------------------------------------------
+
+
+def test_numbers_report_gives_bytes_and_time_per_kind_of_key() -> None:
+    small, large = bench_numbers.NumbersRun(4), bench_numbers.NumbersRun(5000)
+    for run, scale in ((small, 1), (large, 2)):
+        run.open_seconds += [0.1 * scale]
+        run.open_bytes += [20000 * scale]
+        for samples in (run.filter_keys, run.erase_keys, run.down_keys, run.page_keys):
+            samples.bytes += [100 * scale, 300 * scale]
+            samples.seconds += [0.01 * scale, 0.03 * scale]
+    large.failures.append("'Sales Line' not seen within 30 s")
+    text = "\n".join(bench_numbers.numbers_rows([small, large]))
+    assert "| key (median / max) | 4 numbers: bytes | time | 5,000 numbers: bytes | time |" in text
+    assert (
+        "| cursor move (down) | 200 B / 300 B | 20 ms / 30 ms | 400 B / 600 B | 40 ms / 60 ms |"
+        in (text)
+    )
+    assert "5,000 numbers, failed run: 'Sales Line' not seen" in text
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/dev/ptmx") or not Path("/proc/self/status").exists(),
+    reason="needs pseudo-terminals (/dev/ptmx) and /proc",
+)
+def test_the_numbers_measurement_runs_in_a_pty(tmp_path: Path) -> None:
+    """The plumbing works (open, filter, erase, move, quit); it asserts no speed."""
+    from tui.demo.server import DemoState
+
+    with DemoServer(state=DemoState.with_numbers(300)) as server:
+        run = bench_numbers.NumbersRun(300)
+        keys = bench_numbers.Keys(filter_text="43", downs=2, page_downs=1)
+        argv = [sys.executable, "-m", "tui", "--url", server.url]
+        bench_numbers.measure_once(
+            argv, measure.child_env(), tmp_path, run, programs.APP_MARKER, keys
+        )
+    assert run.failures == []
+    assert len(run.open_seconds) == 1 and run.open_bytes[0] > 0
+    assert len(run.filter_keys.bytes) == 2 and min(run.filter_keys.bytes) > 0
+    assert len(run.erase_keys.bytes) == 2 and len(run.down_keys.bytes) == 2
+    assert len(run.page_keys.bytes) == 1

@@ -61,3 +61,8 @@ async def numbers_after(pilot: Pilot, server: DemoServer) -> None:
     """The results closed: the table shows each outcome; the refused toggle is still pending."""
     await numbers_results(pilot, server)
     await press(pilot, "enter")
+
+
+async def send_all(pilot: Pilot) -> None:
+    """ctrl+s, enter (send one by one), enter (close the results)."""
+    await press(pilot, "ctrl+s", "enter", "enter")
