@@ -205,9 +205,14 @@ def test_a_refused_toggle_stays_pending_with_its_reason() -> None:
         "✗ NUMBER_NOT_ON_TRUNK: this number is not on the Sinch trunk trunk-1: add it there first"
     )
     lines = detail_lines(after, 1)
-    assert lines[1] == "✗ Refused: off → on, agent Sales Line."
-    assert "Server said: Number not on trunk" in lines
-    assert lines[-1].startswith("Still pending")
+    assert lines[0] == "+14165550102 · AI off · agent — · user u2"
+    assert lines[1] == (
+        "✗ NUMBER_NOT_ON_TRUNK: this number is not on the Sinch trunk trunk-1: add it there first"
+    )
+    assert (
+        lines[2] == "Refused: off → on, agent Sales Line. Still pending: send it again once fixed."
+    )
+    assert lines[3] == "Server said: Number not on trunk"
 
 
 def test_editing_a_row_drops_its_last_outcome() -> None:

@@ -88,14 +88,11 @@ def full_text(outcome: RowOutcome, agents: AgentBook, trunk: str | None) -> list
             return lines
         case Verdict.REFUSED:
             assert failure is not None
-            lines = [
-                f"✗ Refused: {change}.",
-                explain(failure, trunk=trunk, agent=_agent(outcome, agents)),
-            ]
-            if failure.error and failure.error not in lines[1]:
+            why = explain(failure, trunk=trunk, agent=_agent(outcome, agents))
+            lines = [f"✗ {why}", f"Refused: {change}. Still pending: send it again once fixed."]
+            if failure.error and failure.error not in why:
                 lines.append(f"Server said: {failure.error}")
             lines.extend(f"  • {detail}" for detail in failure.details)
-            lines.append("Still pending: fix the cause, then send it again.")
             return lines
         case Verdict.UNANSWERED:
             assert failure is not None
@@ -106,8 +103,9 @@ def full_text(outcome: RowOutcome, agents: AgentBook, trunk: str | None) -> list
                     f"and the re-read shows {now}. Still pending: send it again.",
                 ]
             return [
-                f"? No answer: {change}. {failure.summary}.",
-                "Applied or not is unknown until the configuration is read again.",
+                f"? No answer ({failure.summary}): applied or not is unknown until the "
+                "configuration is read again.",
+                f"Sent: {change}.",
             ]
         case Verdict.NOT_SENT:
             return [f"● Not sent yet: {change}. The batch stopped before this number."]

@@ -85,8 +85,8 @@ _TONES = {
 
 
 def detail_lines(state: NumbersState, row: int) -> list[str]:
-    """Everything about one row: who, what it is now (agent name and ID), what is pending,
-    and the last outcome in full."""
+    """Everything about one row: first who and what it is now (agent name and ID, user),
+    then what is pending, or the last outcome in full (its reason first)."""
     number = state.numbers[row]
     key = state.key_at(row)
     agent_id = number.ai_agent_id
@@ -95,8 +95,8 @@ def detail_lines(state: NumbersState, row: int) -> list[str]:
         agent = f"{agent} ({agent_id})"
     ai = {True: "AI on", False: "AI off", None: "AI unknown"}[number.ai_enabled]
     lines = [
-        f"{printable(number.phone_number or '—')} · user {printable(number.user_id or '—')} · "
-        f"{ai} · agent {agent}"
+        f"{printable(number.phone_number or '—')} · {ai} · agent {agent} · "
+        f"user {printable(number.user_id or '—')}"
     ]
     if key is None:
         lines.append(f"Cannot be toggled: {state.why_not_toggleable(row)}.")

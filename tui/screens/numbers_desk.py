@@ -46,7 +46,7 @@ def discard_question(changes: int, toggles: int) -> tuple[str, str]:
     what = [plural(changes, "unsaved change")] if changes else []
     if toggles:
         what.append(plural(toggles, "pending number toggle"))
-    return (f"Quit and discard {' and '.join(what)}?", "Nothing has been sent to the server.")
+    return (f"Quit and discard {' and '.join(what)}?", "None of it has been sent to the server.")
 
 
 class NumbersDesk:
@@ -322,6 +322,6 @@ class NumbersDesk:
         if left and not self.sending:
             self.editor.status.outcome = Outcome.of(
                 Tone.INFO,
-                f"● {plural(left, 'number toggle')} pending, not sent.",
+                f"{plural(left, 'number toggle')} pending, not sent.",
                 "Next: ctrl+n, then ctrl+s to review and send them; quitting asks first.",
             )

@@ -38,6 +38,9 @@ class NumbersReviewScreen(ModalScreen[None]):
     #numbers-review-body {
         height: auto;
     }
+    #numbers-review-note {
+        padding: 1 0 0 0;
+    }
     #numbers-review-progress {
         padding: 1 0 0 0;
         text-style: bold;

@@ -22,7 +22,7 @@ from tui.widgets.phone_numbers import PhoneNumbersTable
 if TYPE_CHECKING:
     from tui.screens.numbers_desk import NumbersDesk
 
-FILTER_HINT = "type to filter: number, agent, on/off, pending, failed (a comma adds a word)"
+FILTER_HINT = "type to filter: number, agent, on/off, pending, failed · a,b: both"
 
 
 class NumbersPanel(Vertical):
@@ -53,10 +53,19 @@ class NumbersPanel(Vertical):
         text-overflow: ellipsis;
         color: $text-muted;
     }
-    NumbersPanel #numbers-detail {
-        height: 3;
+    NumbersPanel #numbers-note.-empty {
+        display: none;
+    }
+    NumbersPanel #numbers-who {
+        height: 2;
         padding: 0 1;
         border-top: solid $primary-darken-2;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    NumbersPanel #numbers-detail {
+        height: 2;
+        padding: 0 1;
         color: $text-muted;
     }
     NumbersPanel #numbers-counter {
@@ -80,8 +89,9 @@ class NumbersPanel(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="numbers-top"):
             yield Static(FILTER_HINT, id="numbers-filter", markup=False)
-            yield Static("", id="numbers-note", markup=False)
+            yield Static("", id="numbers-note", classes="-empty", markup=False)
         yield PhoneNumbersTable(id="numbers-table")
+        yield Static("", id="numbers-who", markup=False)
         yield Static("", id="numbers-detail", markup=False)
         yield Static("", id="numbers-counter", markup=False)
 
@@ -163,32 +173,42 @@ class NumbersPanel(Vertical):
 
     def _show_filter(self) -> None:
         line = self.query_one("#numbers-filter", Static)
-        text = f"Filter: {self.query_text}▏  (escape clears)" if self.query_text else FILTER_HINT
+        shown = f"{len(self._rows):,} of {len(self.desk.state):,} shown"
+        text = (
+            f"Filter: {self.query_text}▏ · {shown} · escape clears"
+            if self.query_text
+            else FILTER_HINT
+        )
         _update(line, text)
         line.set_class(bool(self.query_text), "-active")
 
     def _show_note(self) -> None:
-        _update(self.query_one("#numbers-note", Static), self.desk.note)
+        note = self.query_one("#numbers-note", Static)
+        if note.has_class("-empty") != (not self.desk.note):
+            note.set_class(not self.desk.note, "-empty")  # the filter line takes the room
+        _update(note, self.desk.note)
 
     def _show_counter(self) -> None:
         state = self.desk.state
         pending = state.pending_count
-        shown = f"{len(self._rows):,} of {len(state):,} shown · " if self.query_text else ""
         if pending:
-            text = f"● {pending} pending · ctrl+s to review and send · {shown}".rstrip(" ·")
+            text = f"● {pending} pending · ctrl+s to review and send"
         else:
-            text = f"No pending changes · space: AI on/off · enter: agent · {shown}".rstrip(" ·")
+            text = "No pending changes · space: AI on/off · enter: agent"
         counter = self.query_one("#numbers-counter", Static)
         _update(counter, text)
         counter.set_class(bool(pending), "-pending")
 
     def _show_detail(self) -> None:
+        """The row under the cursor: who (one line, cut), then its story (two lines)."""
         row = self.table.current_row
         if row is None:
-            text = "No number matches the filter." if self.query_text else "No phone numbers."
+            who = "No number matches the filter." if self.query_text else "No phone numbers."
+            story: list[str] = []
         else:
-            text = "\n".join(detail_lines(self.desk.state, row))
-        _update(self.query_one("#numbers-detail", Static), text)
+            who, *story = detail_lines(self.desk.state, row)
+        _update(self.query_one("#numbers-who", Static), who)
+        _update(self.query_one("#numbers-detail", Static), "\n".join(story))
 
 
 def _update(widget: Static, text: str) -> None:
