@@ -10,7 +10,9 @@ byte-identical bodies, in the same order, for the same changes.
 
 Exit codes as ``set``: 0 every toggle applied (or listed), 1 the server refused at least
 one (whatever happened to the others), 2 usage, 3 no answer for some (their outcome is
-unknown; the re-read says), 4 nothing to change or not confirmed, 130 interrupted.
+unknown; the re-read says), 4 nothing to change or the confirmation answered no, 130
+interrupted.
+The text and JSON are :mod:`tui.script.numbers_render`'s.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tui.script.exit_codes import ExitCode, for_failure
-from tui.script.render import WIDTH, emit, failure_lines, fit, json_error, json_failure, usage_error
+from tui.script.numbers_render import (
+    list_json,
+    list_lines,
+    outcome_json,
+    result_line,
+    review_lines,
+)
+from tui.script.render import emit, failure_lines, json_error, json_failure, usage_error
 
 if TYPE_CHECKING:
     from tui.api.client import ConnectionSettings
@@ -31,7 +40,7 @@ if TYPE_CHECKING:
     from tui.api.models import VoiceAiConfig
     from tui.numbers.agents import AgentBook
     from tui.numbers.batch import BatchEnd
-    from tui.numbers.state import NumbersState, RowOutcome, Setting, Toggle
+    from tui.numbers.state import NumbersState, RowOutcome, Toggle
     from tui.script.session import Target
 
 
@@ -112,63 +121,6 @@ def _load_failed(failure: ApiFailure, json_output: bool, *extra: str) -> ExitCod
     return code
 
 
-def _setting_json(setting: Setting, agents: AgentBook) -> dict[str, Any]:
-    agent = agents.get(setting.agent_id)
-    return {
-        "aiEnabled": setting.enabled,
-        "aiAgentId": setting.agent_id,
-        "agentName": agent.name if agent else None,
-    }
-
-
-def list_json(state: NumbersState, url: str) -> dict[str, Any]:
-    """The documented ``numbers --json`` object."""
-    agents = state.agents
-    shape: dict[str, Any] = {"url": url, "phoneNumbers": []}
-    for number in state.numbers:
-        row = number.model_dump(by_alias=True, mode="json")
-        agent = agents.get(number.ai_agent_id)
-        row["agentName"] = agent.name if agent else None
-        shape["phoneNumbers"].append(row)
-    shape["agents"] = (
-        [
-            {"id": a.id, "name": a.name, "description": a.description, "hidden": a.hidden}
-            for a in agents.agents
-        ]
-        if agents.read
-        else None
-    )
-    shape["agentsError"] = agents.problem
-    return shape
-
-
-def list_lines(state: NumbersState, config: VoiceAiConfig, url: str) -> list[str]:
-    """The numbers as a table (agent names where known), then the agents to choose from."""
-    from tui.form.summary import phone_summary
-    from tui.numbers.view import row_view
-
-    lines = [fit(f"Phone numbers at {url}: {phone_summary(config)}", WIDTH)]
-    if len(state):
-        table = [("NUMBER", "AI", "AGENT", "USER")]
-        for row in range(len(state)):
-            view = row_view(state, row)
-            table.append((view.number, view.ai, view.agent, view.user))
-        widths = [max(len(cells[i]) for cells in table) for i in range(3)]
-        for cells in table:
-            padded = "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=False))
-            lines.append(fit(f"  {padded}  {cells[3]}".rstrip(), WIDTH))
-    agents = state.agents
-    if agents.read:
-        lines.append("")
-        lines.append("Agents (numbers set takes a name or an ID):")
-        for agent in agents.sorted():
-            flags = " (hidden)" if agent.hidden else ""
-            lines.append(fit(f"  {agent.id}  {agent.label}{flags}", WIDTH))
-        if not agents.agents:
-            lines.append("  none")
-    return lines
-
-
 def run_numbers_list(connect: Callable[[], Target], *, json_output: bool) -> ExitCode:
     from tui.api.failures import ApiFailure
     from tui.numbers.state import NumbersState
@@ -199,85 +151,6 @@ def run_numbers_list(connect: Callable[[], Target], *, json_output: bool) -> Exi
 
 
 # --- numbers set --------------------------------------------------------------------------
-
-
-def review_lines(toggles: list[Toggle], state: NumbersState, target: str) -> list[str]:
-    """What will be sent, one number per line: number, user, before → after (agent names)."""
-    count = len(toggles)
-    lines = [
-        fit(
-            f"Will send {count} toggle{'s' if count != 1 else ''} to {target}, one by one "
-            "(each touches ElevenLabs and Sinch):",
-            WIDTH,
-        )
-    ]
-    for toggle in toggles:
-        before = toggle.before.describe(state.agents)
-        after = toggle.after.describe(state.agents)
-        lines.append(
-            fit(f"  {toggle.phone_number:<14} user {toggle.user_id}  {before} → {after}", WIDTH)
-        )
-    return lines
-
-
-def result_line(outcome: RowOutcome, state: NumbersState) -> str | None:
-    """One line per number as its answer arrives (None while it is being sent)."""
-    from tui.api.toggle_codes import explain
-    from tui.numbers.state import Verdict
-
-    toggle = outcome.toggle
-    head = f"{toggle.phone_number}  {toggle.change(state.agents)}"
-    failure = outcome.failure
-    match outcome.verdict:
-        case Verdict.SENDING:
-            return None
-        case Verdict.APPLIED:
-            said = f" (server said: {outcome.message})" if outcome.message else ""
-            return f"✓ {head}: applied{said}"
-        case Verdict.REFUSED:
-            assert failure is not None
-            agent = state.agents.label(toggle.after.agent_id) if toggle.after.enabled else None
-            why = explain(failure, trunk=state.trunk_id, agent=agent)
-            said = (
-                f" Server said: {failure.error}"
-                if failure.error and failure.error not in why
-                else ""
-            )
-            return f"✗ {head}: {why}.{said}"
-        case Verdict.UNANSWERED:
-            assert failure is not None
-            return f"? {head}: no answer ({failure.summary}); the re-read will tell"
-        case Verdict.NOT_SENT:
-            return f"- {head}: not sent"
-
-
-def _outcome_json(
-    outcome: RowOutcome | None, toggle: Toggle, state: NumbersState
-) -> dict[str, Any]:
-    from tui.api.toggle_codes import explain, refusal_code
-
-    shape: dict[str, Any] = {
-        "phoneNumber": toggle.phone_number,
-        "userId": toggle.user_id,
-        "before": _setting_json(toggle.before, state.agents),
-        "after": _setting_json(toggle.after, state.agents),
-        "outcome": outcome.verdict.value if outcome else "not sent",
-        "confirmed": outcome.confirmed if outcome else None,
-        "serverMessage": outcome.message if outcome else None,
-        "error": None,
-    }
-    failure = outcome.failure if outcome else None
-    if failure is not None:
-        agent = state.agents.label(toggle.after.agent_id) if toggle.after.enabled else None
-        shape["error"] = {
-            "kind": failure.kind.value,
-            "status": failure.status,
-            "code": refusal_code(failure),
-            "serverError": failure.error,
-            "summary": failure.summary,
-            "explanation": explain(failure, trunk=state.trunk_id, agent=agent),
-        }
-    return shape
 
 
 def _ask(question: str) -> bool:
@@ -366,7 +239,7 @@ def _plan_and_send(
         print(json.dumps(bodies, indent=2, ensure_ascii=False), file=out)
         print("Dry run: nothing was sent.", file=out)
         if json_output:
-            shape = [_outcome_json(None, toggle, state) for toggle in toggles]
+            shape = [outcome_json(None, toggle, state) for toggle in toggles]
             print(json.dumps({"url": target.label, "toggles": shape, "exitCode": 0}, indent=2))
         return ExitCode.OK
     count = len(toggles)
@@ -417,7 +290,7 @@ def _send(
         final = end.state.rebased(reread).state
         _confirm_lines(final, toggles, out)
     if json_output:
-        shape = [_outcome_json(final.outcomes.get(t.key), t, final) for t in toggles]
+        shape = [outcome_json(final.outcomes.get(t.key), t, final) for t in toggles]
         code = _exit_code(final, toggles)
         print(json.dumps({"url": target.label, "toggles": shape, "exitCode": int(code)}, indent=2))
         return code

@@ -20,6 +20,7 @@ from tui.numbers.view import detail_lines
 from tui.widgets.phone_numbers import PhoneNumbersTable
 
 if TYPE_CHECKING:
+    from tui.numbers.state import NumbersState
     from tui.screens.numbers_desk import NumbersDesk
 
 FILTER_HINT = "type to filter: number, agent, on/off, pending, failed · a,b: both"
@@ -84,6 +85,8 @@ class NumbersPanel(Vertical):
         self.desk = desk
         self.query_text = ""
         self._rows: list[int] = []
+        self._shown: NumbersState | None = None
+        """The state the table shows (to skip redrawing the very same rows)."""
         self._index: SearchIndex | None = None
 
     def compose(self) -> ComposeResult:
@@ -115,7 +118,8 @@ class NumbersPanel(Vertical):
             if self._filters_on_state():
                 self._refilter()
             else:
-                self.table.show(desk.state, self._rows)
+                self.table.show(desk.state, self._rows, redraw=False)
+                self._shown = desk.state
                 for row in rows:
                     self.table.refresh_row(row)
         else:
@@ -132,11 +136,12 @@ class NumbersPanel(Vertical):
     def _refilter(self) -> None:
         state = self.desk.state
         rows, self._index = matching_rows(state, self.query_text, self._index)
+        unchanged = rows == self._rows and state is self._shown
         if rows == self._rows:
             rows = self._rows  # same rows: the cursor stays where it is
-        self._rows = rows
+        self._rows, self._shown = rows, state
         self.table.filtering = bool(self.query_text)
-        self.table.show(state, rows)
+        self.table.show(state, rows, redraw=not unchanged)  # a no-op keystroke draws nothing
         self._show_filter()
         self._show_counter()
         self._show_detail()

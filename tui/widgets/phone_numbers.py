@@ -173,8 +173,12 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
             return None
         return self._rows[min(self.cursor, len(self._rows) - 1)]
 
-    def show(self, state: NumbersState, rows: list[int]) -> None:
-        """Show ``rows`` (indexes into ``state``); the cursor stays on its number if shown."""
+    def show(self, state: NumbersState, rows: list[int], *, redraw: bool = True) -> None:
+        """Show ``rows`` (indexes into ``state``); the cursor stays on its number if shown.
+
+        ``redraw=False``: the same rows, with a change the caller redraws line by line
+        (:meth:`refresh_row`), which over SSH is one line instead of the whole table.
+        """
         keep = self.current_row
         new_rows = rows is not self._rows
         self._state, self._rows = state, rows
@@ -185,7 +189,8 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
             except ValueError:
                 position = 0
             self._move_to(position, force=True)
-        self.refresh()
+        if redraw or new_rows:
+            self.refresh()
 
     def refresh_row(self, row: int) -> None:
         """Redraw one number's line, if it is shown (an outcome arrived for it)."""
