@@ -88,6 +88,11 @@ class NumbersDesk:
         self.changed_rows = frozenset(rows) if rows is not None else None
         self.changed.publish(self)
 
+    def _with_agents(self, state: NumbersState) -> NumbersState:
+        """``state`` with the agents as read now (they may arrive while a batch is sent)."""
+        agents = self.state.agents
+        return state if state.agents is agents else state.with_agents(agents)
+
     def _row(self, key: NumberKey) -> list[int]:
         index = self.state.index.get(key)
         return [] if index is None else [index]
@@ -234,7 +239,7 @@ class NumbersDesk:
         from tui.numbers.batch import send_in_turn
 
         def report(state: NumbersState, outcome: RowOutcome) -> None:
-            self._publish(state, rows=self._row(outcome.toggle.key))
+            self._publish(self._with_agents(state), rows=self._row(outcome.toggle.key))
 
         try:
             end = await send_in_turn(
