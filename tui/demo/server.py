@@ -113,6 +113,7 @@ def _post_config(request: JsonHandler, body: bytes) -> None:
     except InvalidUpdate as refused:
         request.send_json(400, refused.as_json())
         return
+    state.after_save(update)
     request.send_json(200, {"success": True, "message": "Configuration saved"})
 
 

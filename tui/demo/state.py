@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import secrets
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Self
 
 __all__ = [
@@ -139,6 +139,10 @@ class DemoState:
         self._received_posts: list[Json] = []
         self._request_log: list[tuple[str, str, int]] = []
         self._ignored_keys: list[str] = []
+        self.webhook_setup: Callable[[str], None] | None = None
+        """Set by the demo stack: after a save with a new ElevenLabs key, set up the
+        post-call webhook on the ElevenLabs stand-in (and report back through
+        `webhook_attached`). Unset, a new key simply counts as a configured webhook."""
 
     @classmethod
     def empty(cls) -> Self:
@@ -208,10 +212,22 @@ class DemoState:
                     self._identifiers[name] = update[name]  # type: ignore[assignment]
             if update.get("generateToolSecret") is True:
                 self._secrets["elevenlabsToolSecret"] = secrets.token_hex(32)
-            if update.get("elevenlabsApiKey"):
+            if update.get("elevenlabsApiKey") and self.webhook_setup is None:
                 self._webhook_configured = True
                 self._secrets["webhookSecret"] = "wsec_" + secrets.token_hex(16)
             self._ignored_keys.extend(key for key in update if key not in KNOWN_FIELDS)
+
+    def after_save(self, update: Mapping[str, object]) -> None:
+        """Called by the POST route after a save: what the real server does next."""
+        key = update.get("elevenlabsApiKey")
+        if isinstance(key, str) and key and self.webhook_setup is not None:
+            self.webhook_setup(key)
+
+    def webhook_attached(self, webhook_secret: str) -> None:
+        """The webhook setup succeeded: store its HMAC secret, as the real server does."""
+        with self._lock:
+            self._webhook_configured = True
+            self._secrets["webhookSecret"] = webhook_secret
 
     # --- for tests ---
 
