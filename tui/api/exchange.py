@@ -91,9 +91,10 @@ async def exchange(
     operation: Operation,
     *,
     content: bytes | None = None,
+    content_type: str = "application/json",
 ) -> Answer | ApiFailure:
     """Send one request and read its answer (capped); never raises for the network."""
-    headers = {"Content-Type": "application/json"} if content is not None else None
+    headers = {"Content-Type": content_type} if content is not None else None
     started = time.perf_counter()
     try:
         async with http.stream(method, path, content=content, headers=headers) as response:

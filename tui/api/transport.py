@@ -97,6 +97,33 @@ def insecure_url_reason(url: str, allow_insecure_http: bool) -> str | None:
     return None
 
 
+def issuer_url_reason(url: str, setting: str) -> str | None:
+    """Why a credential check must not send a third party's secret to ``url``, or None.
+
+    Stricter than :func:`insecure_url_reason`: plain ``http://`` only to this machine,
+    with no override, because an ElevenLabs or Sinch secret has no business crossing a
+    network unencrypted (``--allow-insecure-http`` is about the Tether instance only).
+    ``setting`` names where the URL came from, for the fix.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018 -- urlsplit checks the port only when it is read
+    except ValueError as exc:
+        return f"{setting} {url!r} is not a valid URL ({exc}): give it as https://HOST."
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        return f"{setting} {url!r} is not an https:// URL with a host."
+    if parts.username is not None or parts.password is not None:
+        return f"{setting} contains a user name or password: remove it."
+    if scheme == "http" and not is_loopback_host(host):
+        return (
+            f"{setting} {url!r} is plain http:// to another machine: the secret would cross "
+            "the network unencrypted. Use https:// (http:// is for this machine only)."
+        )
+    return None
+
+
 def build_verify(
     ca_bundle: Path | None, environ: Mapping[str, str] | None = None, *, url: str | None = None
 ) -> ssl.SSLContext:
