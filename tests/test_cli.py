@@ -257,7 +257,7 @@ def test_show_settings_prints_sources_and_never_the_token(
     out = capsys.readouterr().out
     assert "https://tether.example.com  (profile 'prod' in" in out
     assert "4 s  (--timeout)" in out
-    assert "profile              prod  (TETHER_PROFILE)" in out
+    assert "profile                  prod  (TETHER_PROFILE)" in out
     assert "found  (TETHER_TOKEN)" in out
     assert "(none on this host)" in out
     assert TOKEN not in out

@@ -12,6 +12,7 @@ from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
+from tui.checks.settings import OFF, CheckSettings
 from tui.screens.editor import EditorScreen
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class VoiceConfigApp(App[None]):
         store: TokenStore | None = None,
         token_entry: str | None = None,
         verify_first: bool = False,
+        checks: CheckSettings = OFF,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -75,6 +77,9 @@ class VoiceConfigApp(App[None]):
         self.token_entry = token_entry
         self.verify_first = verify_first
         """The token came from the keyring and may have expired: check it before use."""
+        self.checks = checks
+        """Credential checks with ElevenLabs and Sinch; off unless the caller passes them
+        (the command line always does), so an embedded app never contacts a third party."""
         self.client = VoiceConfigClient(settings)
 
     @property

@@ -36,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
             "Settings: flags > environment (TETHER_URL, TETHER_PROFILE) > the profile in the "
             "config file (TETHER_VOICE_CONFIG, or config.toml in your config directory) > "
             "defaults. The bearer token comes from TETHER_TOKEN, else the OS keyring "
-            "(never from the command line, where it would land in shell history)."
+            "(never from the command line, where it would land in shell history). "
+            "Newly typed credentials are checked with ElevenLabs and Sinch from this "
+            "machine before a save; --no-check turns that off."
         ),
     )
     parser.add_argument(
@@ -83,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the settings in force and where each came from, then exit",
     )
+    from tui.script.check_options import add_check_options
+
+    add_check_options(parser, after_command=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser(
         "demo-server",
@@ -95,14 +100,20 @@ def _parser() -> argparse.ArgumentParser:
         "--fault",
         action="append",
         default=[],
-        metavar="KIND",
-        help="inject a fault into the next API request (repeatable; see the README for kinds)",
+        metavar="[SERVER:]KIND",
+        help="inject a fault into the next request to SERVER (tether, elevenlabs, sinch-auth, "
+        "sinch-est; default tether); repeatable; see the README for kinds",
     )
     demo.add_argument(
         "--delay", type=float, default=3.0, help="seconds for the 'delay' fault (default: 3)"
     )
     demo.add_argument(
         "--empty", action="store_true", help="start with nothing configured instead of demo data"
+    )
+    demo.add_argument(
+        "--tether-only",
+        action="store_true",
+        help="run the Tether demo server alone, without the ElevenLabs and Sinch stand-ins",
     )
     logout = sub.add_parser(
         "logout",
@@ -125,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_demo_server(parser, args)
     if args.command == "logout":
         return _run_logout(parser, args)
-    if args.command in ("show", "set"):
+    if args.command in ("show", "set", "check"):
         from tui.script.commands import run
 
         return run(args, _flags(args))
@@ -135,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _flags(args: argparse.Namespace) -> Flags:
+    from tui.script.check_options import check_flags
     from tui.settings import Flags
 
     return Flags(
@@ -144,6 +156,7 @@ def _flags(args: argparse.Namespace) -> Flags:
         connect_timeout=args.connect_timeout,
         ca_bundle=args.ca_bundle,
         allow_insecure_http=args.allow_insecure_http,
+        **check_flags(args),
     )
 
 
@@ -154,14 +167,21 @@ def _fail(parser: argparse.ArgumentParser, message: str) -> NoReturn:
 
 def _run_demo_server(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from tui.demo.faults import Fault
-    from tui.demo.server import serve_forever_cli
+    from tui.demo.stack import parse_fault_spec, serve_stack_cli
 
     try:
-        faults = [Fault(kind) for kind in args.fault]
+        faults = [parse_fault_spec(spec) for spec in args.fault]
     except ValueError as exc:
         kinds = ", ".join(fault.value for fault in Fault)
         parser.error(f"{exc}; known kinds: {kinds}")
-    serve_forever_cli(args.host, args.port, faults, args.delay, args.empty)
+    if args.tether_only:
+        from tui.demo.server import serve_forever_cli
+
+        if any(server != "tether" for server, _fault in faults):
+            parser.error("--tether-only runs no stand-in to inject a fault into")
+        serve_forever_cli(args.host, args.port, [f for _s, f in faults], args.delay, args.empty)
+        return 0
+    serve_stack_cli(args.host, args.port, args.fault, args.delay, args.empty)
     return 0
 
 
@@ -238,8 +258,9 @@ def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     reason = (
         insecure_url_reason(settings.url, settings.allow_insecure_http) if settings.url else None
     )
-    if reason:
-        print(f"warning: {reason}")
+    for problem in (reason, settings.issuer_url_problem()):
+        if problem:
+            print(f"warning: {problem}")
     return 0
 
 
@@ -251,12 +272,18 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     server = None
     app_options: dict[str, object] = {}
     if args.demo:
-        # The demo ignores profiles and tokens: it is its own instance with a known token.
-        from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
+        # The demo ignores profiles and tokens: it is its own instance with a known token,
+        # and its own ElevenLabs and Sinch stand-ins for the credential checks.
+        from tui.demo.server import SUPERADMIN_TOKEN
+        from tui.demo.stack import DemoStack
 
-        server = DemoServer().start()
+        server = DemoStack(webhook_delay=1.5).start()
         settings = ConnectionSettings(
-            server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=args.timeout or 15.0
+            server.tether.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=args.timeout or 15.0
+        )
+        app_options["checks"] = server.check_settings(
+            enabled=args.check_credentials is not False,
+            probe_writes=args.probe_write_permissions is not False,
         )
     else:
         from tui.auth.token_store import TokenStore
@@ -274,6 +301,7 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             "store": store,
             "token_entry": plan.token_entry,
             "verify_first": plan.verify_first,
+            "checks": plan.settings.checks(),
         }
 
     from tui.app import VoiceConfigApp

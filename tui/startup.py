@@ -93,6 +93,9 @@ def startup_plan(flags: Flags, *, environ: Mapping[str, str], store: TokenStore)
         build_verify(settings.ca_bundle, environ, url=settings.url)
     except TransportConfigError as exc:
         raise StartupError(str(exc)) from None
+    issuer_problem = settings.issuer_url_problem()
+    if issuer_problem:
+        raise StartupError(issuer_problem)
     entry = settings.token_entry
     token, source = pick_token(environ, store, entry)
     problem = token_problem(token) if token is not None else None

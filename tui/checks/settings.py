@@ -35,6 +35,9 @@ class CheckSettings:
     connect_timeout: float = CONNECT_TIMEOUT
     deadline: float = DEADLINE
     webhook_polls: tuple[float, ...] = WEBHOOK_POLLS
+    off_note: str = ""
+    """When the user turned the checks off: what the review says instead of checking
+    (naming the flag or profile). Empty: say nothing (the app embedded without checks)."""
 
 
 OFF = CheckSettings(enabled=False)
