@@ -111,7 +111,7 @@ def test_the_words_of_each_elevenlabs_verdict() -> None:
 
     assert words(401, detail("invalid_api_key")).startswith("ElevenLabs does not know this key")
     said = words(401, missing("convai_read"))
-    assert "lacks the permission convai_read" in said
+    assert "the key lacks convai_read, so Tether cannot read the agents" in said
     assert "'ElevenAgents: Read'" in said
     assert words(401, detail("api_key_id_used_as_api_key")).startswith("this is the key's ID")
     eu = words(401, detail("invalid_api_key"), region="eu")
@@ -300,7 +300,9 @@ def test_a_mismatch_names_both_domains_with_whitespace_visible() -> None:
     result = classify_trunk(
         Reply.of(200, trunk()), project_id="p1", trunk_id="t1", form_domain="t1.x\t"
     )
-    assert result.summary == ('trunk "t1"\'s domain is "t1.elastic-sip.sinch.com", not "t1.x\\t"')
+    assert result.summary == (
+        'trunk "t1" has the domain "t1.elastic-sip.sinch.com", not the form\'s "t1.x\\t"'
+    )
 
 
 hosts = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?(\.[a-z0-9]{1,8}){1,3}", fullmatch=True)

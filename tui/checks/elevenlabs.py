@@ -52,14 +52,13 @@ is convai_write and Webhooks is one access toggle [observed]; Read by analogy [i
 WRITE_CONSEQUENCES = {
     CheckId.ELEVENLABS_CONVAI_WRITE: (
         "convai_write",
-        "it may create agent tools (convai_write), which Tether needs to import numbers "
-        "and link them to agents",
+        "allowed: the key may create agent tools (convai_write)",
         "Tether cannot import phone numbers into ElevenLabs or link them to agents",
     ),
     CheckId.ELEVENLABS_WEBHOOKS_WRITE: (
         "webhooks_write",
-        "it may create webhooks (webhooks_write), which Tether needs for the post-call webhook",
-        "Tether cannot set up the post-call webhook, so call results never reach it",
+        "allowed: the key may create webhooks (webhooks_write)",
+        "Tether cannot set up the post-call webhook",
     ),
 }
 """Per write probe: the permission, what a pass proves, what a refusal costs."""
@@ -111,13 +110,12 @@ def read_refusal(payload: Any) -> Refusal:
 
 def _missing(check: CheckId, permission: str, consequence: str) -> CheckResult:
     toggle = PERMISSION_TOGGLES.get(permission)
-    where = f"'{toggle}' ({permission})" if toggle else f"the permission {permission}"
+    what = f"'{toggle}'" if toggle else f"the permission {permission}"
     return problem(
         check,
-        f"this key lacks the permission {permission}: {consequence}",
+        f"the key lacks {permission}, so {consequence}",
         "missing_permissions",
-        f"in the ElevenLabs dashboard's API key settings, give this key {where}, "
-        "or create a key that has it",
+        f"enable {what} for this key in ElevenLabs' API key settings, or use a key that has it",
         Basis.OBSERVED,
     )
 
@@ -260,7 +258,7 @@ def classify_write_probe(
         # Not expected: the probe's empty body should fail validation. Say so.
         return ok(
             check,
-            f"{proven}; ElevenLabs accepted the empty probe, so look for an unnamed "
+            f"{proven}; but ElevenLabs accepted the empty probe: look for an unnamed "
             "entry it may have made",
             Basis.INFERRED,
             reason="accepted_empty_probe",

@@ -110,7 +110,7 @@ def classify_trunk(
         if form_domain == "":
             return problem(
                 check,
-                f"the form has no trunk domain; trunk {trunk}'s is {shown(domain)}",
+                f"the form has no trunk domain; trunk {trunk} has {shown(domain)}",
                 "domain_missing",
                 "calls reach the trunk by its domain: use the trunk's",
                 Basis.OBSERVED,
@@ -119,7 +119,7 @@ def classify_trunk(
         if not same_domain(form_domain, domain):
             return problem(
                 check,
-                f"trunk {trunk}'s domain is {shown(domain)}, not {shown(form_domain)}",
+                f"trunk {trunk} has the domain {shown(domain)}, not the form's {shown(form_domain)}",
                 "domain_mismatch",
                 "calls reach the trunk by its domain: use the trunk's, or check the trunk ID",
                 Basis.OBSERVED,

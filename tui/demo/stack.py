@@ -123,6 +123,7 @@ class DemoStack:
             elevenlabs_url=self.elevenlabs.url,
             sinch_auth_url=self.sinch_auth.url,
             sinch_est_url=self.sinch_est.url,
+            off_note="Credential checks are off (--no-check): nothing was asked.",
         )
 
     @property

@@ -20,12 +20,15 @@ from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Static
+from textual.worker import get_current_worker
 
 from tui.api.auth import fetch_profile, verify_token
 from tui.api.failures import ApiFailure
+from tui.checks.verdict import TrunkDomainFix
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
+from tui.screens.editor_checks import use_trunk_domain, watch_webhook
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
@@ -321,6 +324,7 @@ class EditorScreen(Screen[None]):
     @work(exclusive=True, group="api")
     async def open_review(self, form: FormState) -> None:
         """Re-read the server first (there is no ETag), then show exactly what will be sent."""
+        from tui.checks.plan import plan_checks
         from tui.form.body import build_save_request
         from tui.form.drift import detect_drift, rebase
         from tui.screens.review import ReviewScreen
@@ -343,13 +347,17 @@ class EditorScreen(Screen[None]):
             self.app.target_label,
             drift=drift,
             recheck_failed=recheck_failed,
+            checks=self.app.checks,
+            plan=plan_checks(form, probe_writes=self.app.checks.probe_writes),
         )
 
-        def answered(send: bool | None) -> None:
+        def answered(send: bool | TrunkDomainFix | None) -> None:
             if drift and not isinstance(fresh, ApiFailure) and self.form is form:
                 # Untouched fields now show what the server holds; edits are kept.
                 self._show_loaded(rebase(form, fresh))
-            if send and not self.busy:
+            if isinstance(send, TrunkDomainFix):
+                use_trunk_domain(self, send)
+            elif send and not self.busy:
                 self.save_config(request, form)
             elif not send:
                 note = " Untouched fields now show the server's newer values." if drift else ""
@@ -487,6 +495,7 @@ class EditorScreen(Screen[None]):
                     )
                 return
             said = saved.message or "saved"
+            watch_webhook(self, form, get_current_worker())
             self._show_loaded(form.after_save())
             self.status.outcome = Outcome.of(
                 Tone.BUSY, f"Server: {said}. Re-reading the configuration…"
