@@ -23,7 +23,7 @@ from tui.demo import elevenlabs as el
 from tui.demo import sinch
 from tui.demo.faults import Fault
 from tui.demo.server import SUPERADMIN_TOKEN
-from tui.demo.stack import DemoStack
+from tui.demo.stack import WEBHOOK_URL, DemoStack
 from tui.demo.state import DemoState
 from tui.form.state import FormState
 
@@ -332,9 +332,7 @@ async def test_after_a_save_with_a_good_key_the_webhook_is_attached(
     await save_key(demo_stack, el.GOOD_KEY)
     result = await check_webhook(SecretStr(el.GOOD_KEY), quick(demo_stack))
     assert (result.verdict, result.reason) == (OK, "attached")
-    assert result.summary == (
-        f"attached, delivering to {demo_stack.tether.url}/api/webhook/elevenlabs"
-    )
+    assert result.summary == f"attached, delivering to {WEBHOOK_URL}"
     assert demo_stack.tether.state.secret(
         "webhookSecret",
     ).startswith("wsec_")

@@ -52,12 +52,12 @@ is convai_write and Webhooks is one access toggle [observed]; Read by analogy [i
 WRITE_CONSEQUENCES = {
     CheckId.ELEVENLABS_CONVAI_WRITE: (
         "convai_write",
-        "allowed: the key may create agent tools (convai_write)",
+        "the key may create agent tools (convai_write)",
         "Tether cannot import phone numbers into ElevenLabs or link them to agents",
     ),
     CheckId.ELEVENLABS_WEBHOOKS_WRITE: (
         "webhooks_write",
-        "allowed: the key may create webhooks (webhooks_write)",
+        "the key may create webhooks (webhooks_write)",
         "Tether cannot set up the post-call webhook",
     ),
 }

@@ -157,7 +157,7 @@ def scrubbed(result: CheckResult, secrets: Iterable[str]) -> CheckResult:
 
 def pending_line(check: CheckId) -> str:
     """The line shown until a check answers."""
-    return f"{PENDING_SYMBOL} {check.label:<{LABEL_WIDTH}}  checking…"
+    return f"{PENDING_SYMBOL} {check.label}: checking…"
 
 
 def not_checked(

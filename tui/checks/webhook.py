@@ -99,10 +99,10 @@ def read_webhook(
 def _not_attached() -> CheckResult:
     return problem(
         CHECK,
-        "not attached — Tether logs why, and the save does not fail",
+        "not attached — Tether logs why (the save itself succeeded)",
         "not_attached",
-        "the usual cause is a key without webhooks_write (or not a workspace admin's); "
-        "Tether's server log has the reason. Fix the key, then save it again",
+        "usually the key lacks webhooks_write (or is not a workspace admin's); Tether's "
+        "server log has the reason. Fix the key, then save it again",
         Basis.DOCUMENTED,
     )
 

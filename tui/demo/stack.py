@@ -39,8 +39,9 @@ SERVER_NAMES = ("tether", "elevenlabs", "sinch-auth", "sinch-est")
 """The stack's servers, as ``--fault SERVER:KIND`` names them."""
 
 WEBHOOK_NAME = "Tether post-call"
-WEBHOOK_PATH = "/api/webhook/elevenlabs"
-"""Where Tether receives ElevenLabs' post-call events (the route the check expects)."""
+WEBHOOK_URL = "https://your-instance.example.com/api/webhook/elevenlabs"
+"""What the demo Tether registers: a public URL (the reference's example instance), as a
+real server registers its own public address, not the one a client happens to use."""
 
 SETUP_TIMEOUT = 5.0
 """Seconds the demo Tether waits for the ElevenLabs stand-in during webhook setup."""
@@ -156,7 +157,7 @@ class DemoStack:
                 {
                     "settings": {
                         "name": WEBHOOK_NAME,
-                        "webhook_url": self.tether.url + WEBHOOK_PATH,
+                        "webhook_url": WEBHOOK_URL,
                         "auth_type": "hmac",
                     }
                 },

@@ -117,11 +117,18 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
         await run_checks(self.plan, self.checks, self._show_result)
 
     def _show_result(self, result: CheckResult) -> None:
-        self.query_one(CheckLines).show(result)
+        lines = self.query_one(CheckLines)
+        lines.show(result)
+        # The keys line is always on screen, even when the problem itself is scrolled away.
+        count = len(lines.problems)
+        keys = KEYS
+        if count:
+            found = f"{count} problem{'s' if count != 1 else ''} found"
+            keys = keys.replace("enter: send", f"enter: send (asks first: ✗ {found})")
+        if lines.fix is not None:
+            keys += f"   {FIX_KEY}: use the trunk's domain"
+        self.query_one("#review-keys", Static).update(keys)
         if result.fix is not None:
-            self.query_one("#review-keys", Static).update(
-                f"{KEYS}   {FIX_KEY}: use the trunk's domain"
-            )
             self.refresh_bindings()
 
     def _lines(self) -> CheckLines | None:
