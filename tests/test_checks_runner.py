@@ -182,7 +182,7 @@ async def test_the_domain_fix_names_the_trunks_domain(demo_stack: DemoStack) -> 
     assert fix is not None and fix.domain == sinch.MISMATCHED_TRUNK_DOMAIN
     assert results[TRUNK].summary == (
         f'trunk "{sinch.MISMATCHED_TRUNK_ID}" has the domain "{sinch.MISMATCHED_TRUNK_DOMAIN}", '
-        'not the form\'s "demo-org.elastic-sip.sinch.com"'
+        'not "demo-org.elastic-sip.sinch.com"'
     )
 
 

@@ -144,6 +144,9 @@ def test_the_first_frame_imports_only_what_it_shows() -> None:
         "tui.screens.phone_numbers",
         "textual.widgets._data_table",
         "tui.demo.server",
+        "tui.api.checks",
+        "tui.checks.plan",
+        "tui.widgets.check_lines",
     ]
     code = (
         "import sys, tui.cli, tui.startup, tui.api.client, tui.app; "

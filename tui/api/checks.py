@@ -142,7 +142,7 @@ async def _elevenlabs(
         )
         if key_result.verdict is not Verdict.OK:
             for check, _probe in probes:
-                emit(elevenlabs.key_not_proven(check, key_result))
+                emit(elevenlabs.key_not_proven(check))
             return
 
         async def probe(check: CheckId, call: Callable[[], Awaitable[object]]) -> None:
@@ -170,7 +170,7 @@ async def _sinch(
         return
     token = sinch.access_token(token_outcome)
     if token is None:
-        emit(sinch.token_not_obtained(key_result))
+        emit(sinch.token_not_obtained())
         return
     trunk_outcome = await get_trunk(
         settings.sinch_est_url,

@@ -268,11 +268,11 @@ def classify_write_probe(
     )
 
 
-def key_not_proven(check: CheckId, key_result: CheckResult) -> CheckResult:
+def key_not_proven(check: CheckId) -> CheckResult:
     """A permission line when the key itself did not pass: asking again proves nothing."""
     return not_checked(
         check,
         "needs a key ElevenLabs accepts first",
         "key_not_proven",
-        basis=key_result.basis,
+        basis=Basis.INFERRED,
     )

@@ -149,7 +149,7 @@ def _sinch(form: FormState) -> tuple[SinchInputs | None, list[CheckResult]]:
                 CheckId.SINCH_TRUNK,
                 f"no {missing} to look the trunk up with",
                 "missing_ids",
-                next_step=f"fill in the {missing} to check the trunk and its domain",
+                next_step=f"give the {missing} to check the trunk and its domain",
                 basis=Basis.DOCUMENTED,
             )
         ]

@@ -66,9 +66,10 @@ def unreached(check: CheckId, what: Unreached) -> CheckResult:
     """No answer proves nothing: a not-checked line that says why, never a problem."""
     issuer = check.issuer
     if what.kind == "timeout":
+        where = _after(what.detail, "No answer from ")
         return not_checked(
             check,
-            f"no answer from {issuer} in time ({quote(what.detail)})",
+            f"no answer from {issuer} at {quote(where)}" if where else f"no answer from {issuer}",
             "timeout",
             next_step="review again later, or check from a host that can reach it",
         )
@@ -78,12 +79,18 @@ def unreached(check: CheckId, what: Unreached) -> CheckResult:
         return not_checked(
             check, f"{issuer}'s answer was not understood: {quote(what.detail)}", "bad_response"
         )
+    where = _after(what.detail, "Could not reach ") or what.detail
     return not_checked(
         check,
-        f"could not reach {issuer}: {quote(what.detail)}",
+        f"could not reach {issuer} at {quote(where)}",
         "unreachable",
         next_step="from this machine; proxies come from HTTPS_PROXY / NO_PROXY",
     )
+
+
+def _after(text: str, prefix: str) -> str:
+    """``text`` without the transport layer's own opening words, or "" without them."""
+    return text[len(prefix) :] if text.startswith(prefix) else ""
 
 
 def unusual(check: CheckId, reply: Reply, *, busy: str | None = None) -> CheckResult:

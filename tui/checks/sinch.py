@@ -119,7 +119,7 @@ def classify_trunk(
         if not same_domain(form_domain, domain):
             return problem(
                 check,
-                f"trunk {trunk} has the domain {shown(domain)}, not the form's {shown(form_domain)}",
+                f"trunk {trunk} has the domain {shown(domain)}, not {shown(form_domain)}",
                 "domain_mismatch",
                 "calls reach the trunk by its domain: use the trunk's, or check the trunk ID",
                 Basis.OBSERVED,
@@ -127,7 +127,7 @@ def classify_trunk(
             )
         return ok(
             check,
-            f"trunk {trunk} is in project {project}, and its domain is the form's",
+            f"trunk {trunk} is in project {project}, and its domain matches",
             Basis.OBSERVED,
         )
     said = find_message(outcome.payload)
@@ -153,11 +153,11 @@ def classify_trunk(
     return unusual(check, outcome)
 
 
-def token_not_obtained(key_result: CheckResult) -> CheckResult:
+def token_not_obtained() -> CheckResult:
     """The trunk line when there is no token: the key line already says why."""
     return not_checked(
         CheckId.SINCH_TRUNK,
         "needs a key Sinch accepts first",
         "key_not_proven",
-        basis=key_result.basis,
+        basis=Basis.INFERRED,
     )

@@ -67,7 +67,8 @@ def read_webhook(
         verdict = refusal_verdict(
             CHECK, settings, region=region, base=base, needed="the webhook cannot be read"
         )
-        return WebhookReading(verdict, settled=verdict.is_problem)
+        passing = settings.status == 429 or settings.status >= 500  # may answer next time
+        return WebhookReading(verdict, settled=not passing)
     webhook_id = attached_id(settings)
     if webhook_id is None:
         return WebhookReading(_not_attached(), settled=False)

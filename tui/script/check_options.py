@@ -9,24 +9,28 @@ import argparse
 from typing import Any
 
 
-def add_check_options(parser: argparse.ArgumentParser, *, after_command: bool) -> None:
+def add_check_options(
+    parser: argparse.ArgumentParser, *, after_command: bool, switch: bool = True
+) -> None:
     """``--check/--no-check``, ``--probe-write-permissions`` and the three issuer URLs.
 
     ``after_command``: on a subcommand, an option not given must not hide the same option
     given before the command (``SUPPRESS``), as for the connection options.
+    ``switch``: offer ``--check/--no-check`` (not on ``check``, which always checks).
     """
     default: Any = argparse.SUPPRESS if after_command else None
     group = parser.add_argument_group(
         "credential checks (ElevenLabs and Sinch are contacted from this machine)"
     )
-    group.add_argument(
-        "--check",
-        dest="check_credentials",
-        action=argparse.BooleanOptionalAction,
-        default=default,
-        help="check newly typed credentials with their issuers before a save, and the "
-        "post-call webhook after it (default: on; profile key check_credentials)",
-    )
+    if switch:
+        group.add_argument(
+            "--check",
+            dest="check_credentials",
+            action=argparse.BooleanOptionalAction,
+            default=default,
+            help="check newly typed credentials with their issuers before a save, and the "
+            "post-call webhook after it (default: on; profile key check_credentials)",
+        )
     group.add_argument(
         "--probe-write-permissions",
         dest="probe_write_permissions",

@@ -1,7 +1,7 @@
-"""The ``show`` and ``set`` subcommands: their arguments, and the dispatch to them.
+"""The ``show``, ``set`` and ``check`` subcommands: their arguments, and the dispatch.
 
 ``tui/cli.py`` calls :func:`add_commands` while building its parser and :func:`run`
-for these two commands. Only the standard library is imported at module level, because
+for these commands. Only the standard library is imported at module level, because
 the parser is built for every invocation, ``--help`` and the app's start included.
 """
 
@@ -24,6 +24,8 @@ exit codes:
   2    usage error: bad arguments, a secret on the command line, no URL or token
   3    network or TLS error, or a timeout (a timed-out save may have been applied)
   4    nothing to change (or the confirmation was answered no): nothing was sent
+  5    a credential check found a definite problem: set sent nothing (unless --send-anyway)
+  6    check only: no definite problem, but not everything could be checked
   130  interrupted (Ctrl+C)"""
 
 
@@ -68,7 +70,8 @@ def _connection_options(parser: argparse.ArgumentParser, seconds: Callable[[str]
 def add_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], seconds: Callable[[str], float]
 ) -> None:
-    """Add ``show`` and ``set`` to the command line's subparsers."""
+    """Add ``show``, ``set`` and ``check`` to the command line's subparsers."""
+    from tui.script.check_options import add_check_options
     from tui.script.fields_arg import field_help
 
     show = sub.add_parser(
@@ -117,11 +120,45 @@ def add_commands(
     change.add_argument(
         "--yes", "-y", action="store_true", help="send without asking (needed without a terminal)"
     )
+    change.add_argument(
+        "--send-anyway",
+        action="store_true",
+        help="send even when a credential check found a definite problem (exit 5 otherwise)",
+    )
+    change.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (review, checks, outcome); errors as JSON on stderr",
+    )
     _connection_options(change, seconds)
+    add_check_options(change, after_command=True)
+
+    check = sub.add_parser(
+        "check",
+        help="check credentials with ElevenLabs and Sinch; nothing is sent to Tether",
+        description="Ask ElevenLabs and Sinch, from this machine, whether the credentials\n"
+        "given would work, without saving anything: for checking a key before a rotation.\n"
+        "Values are given as for set (FIELD=- or FIELD=@env:NAME; secrets never inline).\n"
+        "Tether is read only for Sinch identifiers not given (project, trunk, domain).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="FIELD=VALUE",
+        help="elevenlabsApiKey, sinchEstKeyId, sinchEstKeySecret, sinchEstProjectId, "
+        "sinchEstTrunkId or sinchEstTrunkDomain, as for set",
+    )
+    check.add_argument(
+        "--json", action="store_true", help="print one JSON object; errors as JSON on stderr"
+    )
+    _connection_options(check, seconds)
+    add_check_options(check, after_command=True, switch=False)
 
 
 def run(args: argparse.Namespace, flags: Flags) -> int:
-    """Run ``show`` or ``set``; returns the exit code (see :class:`ExitCode`)."""
+    """Run ``show``, ``set`` or ``check``; returns the exit code (see :class:`ExitCode`)."""
     from tui.script.exit_codes import ExitCode
     from tui.script.session import Target, open_target
 
@@ -141,6 +178,17 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
             from tui.script.show import run_show
 
             return run_show(connect, json_output=args.json)
+        if args.command == "check":
+            from tui.script.check import CheckOptions, run_check
+
+            check = CheckOptions(
+                assignments=args.assignments,
+                json_output=args.json,
+                demo=bool(args.demo),
+                read_timeout=args.timeout,
+                environ=os.environ,
+            )
+            return run_check(check, flags)
         from tui.script.set import SetOptions, run_set
 
         options = SetOptions(
@@ -149,6 +197,8 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
             clear_provider=args.clear_provider,
             dry_run=args.dry_run,
             yes=args.yes,
+            send_anyway=args.send_anyway,
+            json_output=args.json,
             environ=os.environ,
         )
         return run_set(options, connect)

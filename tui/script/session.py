@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from tui.api.client import ConnectionSettings
     from tui.api.failures import ApiFailure
     from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
-    from tui.demo.server import DemoServer
+    from tui.checks.settings import CheckSettings
+    from tui.demo.stack import DemoStack
     from tui.settings import Flags
 
 
@@ -34,8 +35,10 @@ class Target:
     """The instance a command talks to: connection settings and a label for messages."""
 
     settings: ConnectionSettings
-    demo: DemoServer | None = None
-    """The in-process demo server (``--demo``), stopped by :meth:`close`."""
+    demo: DemoStack | None = None
+    """The in-process demo server and its stand-ins (``--demo``), stopped by :meth:`close`."""
+    checks: CheckSettings | None = None
+    """The credential checks' settings, resolved as the app's (None: off)."""
 
     @property
     def label(self) -> str:
@@ -70,13 +73,18 @@ def open_target(
         # As the app's --demo: its own instance with a published token; profiles and
         # tokens are ignored so a runbook can be tried without touching a real one.
         from tui.api.client import ConnectionSettings
-        from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
+        from tui.demo.server import SUPERADMIN_TOKEN
+        from tui.demo.stack import DemoStack
 
-        server = DemoServer().start()
+        stack = DemoStack().start()
         settings = ConnectionSettings(
-            server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=read_timeout or 15.0
+            stack.tether.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=read_timeout or 15.0
         )
-        return Target(settings, server)
+        checks = stack.check_settings(
+            enabled=flags.check_credentials is not False,
+            probe_writes=flags.probe_write_permissions is not False,
+        )
+        return Target(settings, stack, checks)
 
     from tui.auth.token_store import TokenStore
     from tui.startup import StartupError, startup_plan
@@ -88,7 +96,7 @@ def open_target(
     if plan.token is None:
         profile = f" --profile {plan.settings.profile}" if plan.settings.profile else ""
         raise UsageError(NO_TOKEN.format(entry=plan.token_entry, profile=profile))
-    return Target(plan.connection())
+    return Target(plan.connection(), checks=plan.settings.checks())
 
 
 def load(settings: ConnectionSettings) -> VoiceAiConfig | ApiFailure:
