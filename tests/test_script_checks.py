@@ -334,3 +334,42 @@ def test_check_demo_runs_against_its_own_stand_ins(
     )
     assert result.code == ExitCode.CHECK_PROBLEM
     assert "✗ ElevenLabs agents: write" in result.out
+
+
+def test_from_the_shell_too_each_secret_reaches_only_its_issuer(
+    cli: Cli, stack: DemoStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_secret_leaks import TETHER_POST, where_each_secret_went
+    from tui.demo.server import SUPERADMIN_TOKEN
+
+    monkeypatch.setenv("EST_SECRET", sinch.GOOD_KEY_SECRET)
+    checked = cli(
+        "check",
+        "elevenlabsApiKey=-",
+        f"sinchEstKeyId={sinch.GOOD_KEY_ID}",
+        "sinchEstKeySecret=@env:EST_SECRET",
+        stdin=el.GOOD_KEY,
+    )
+    assert checked.code == ExitCode.OK
+    saved = cli(
+        "set",
+        "elevenlabsApiKey=-",
+        f"sinchEstKeyId={sinch.GOOD_KEY_ID}",
+        "sinchEstKeySecret=@env:EST_SECRET",
+        "--yes",
+        stdin=el.GOOD_KEY,
+    )
+    assert saved.code == ExitCode.OK
+    went = where_each_secret_went(
+        stack,
+        {
+            "key": el.GOOD_KEY,
+            "secret": sinch.GOOD_KEY_SECRET,
+            "token": SUPERADMIN_TOKEN,
+        },
+    )
+    assert went["key"] == {"elevenlabs", TETHER_POST}
+    assert went["secret"] == {"sinch-auth", TETHER_POST}
+    assert {where.split(" ")[0] for where in went["token"]} == {"tether"}
+    for secret in (el.GOOD_KEY, sinch.GOOD_KEY_SECRET, SUPERADMIN_TOKEN):
+        assert secret not in checked.both + saved.both

@@ -9,8 +9,11 @@ to work.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -19,7 +22,10 @@ from textual.pilot import Pilot
 from tests.screen_text import svg_text
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
+from tui.demo import elevenlabs as el
+from tui.demo import sinch
 from tui.demo.faults import Fault
+from tui.demo.loopback import LoopbackServer
 from tui.demo.scenarios import (
     TYPED_API_KEY,
     TYPED_KEY_SECRET,
@@ -27,10 +33,13 @@ from tui.demo.scenarios import (
     press_and_settle,
     settle,
     type_into,
+    typed_credentials,
 )
-from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
+from tui.demo.server import CONFIG_PATH, SUPERADMIN_TOKEN, DemoServer
+from tui.demo.stack import DemoStack
 from tui.screens.editor import EditorScreen
 from tui.screens.review import ReviewScreen
+from tui.widgets.check_lines import CheckLines
 
 KEY = "sk_leakcheck_4b1d9e77"
 EST_SECRET = "est-leakcheck-secret-0a9f"
@@ -119,7 +128,9 @@ def test_no_snapshot_or_screenshot_svg_contains_a_typed_secret() -> None:
     svgs += screenshots
     texts = [svg.read_text(encoding="utf-8") for svg in svgs]
     texts += [svg_text(text) for text in texts]
-    for secret in (TYPED_API_KEY, TYPED_KEY_SECRET, SUPERADMIN_TOKEN):
+    typed = (TYPED_API_KEY, TYPED_KEY_SECRET, SUPERADMIN_TOKEN, sinch.GOOD_KEY_SECRET)
+    demo_keys = tuple(demo.key for demo in el.DEMO_KEYS)  # the check scenarios type these
+    for secret in typed + demo_keys:
         assert not any(secret in text for text in texts), secret
 
 
@@ -141,3 +152,96 @@ async def test_failures_and_requests_never_carry_the_token_or_secrets(
         texts += [repr(result), str(result)]
     await client.aclose()
     assert occurrences(texts) == dict.fromkeys(SECRETS, 0)
+
+
+# --- the credential checks: each secret only to its own issuer --------------------------
+
+
+def sent_texts(server: LoopbackServer[Any]) -> list[str]:
+    """Everything each request carried, Basic credentials decoded (they are base64)."""
+    texts = []
+    for request in server.requests:
+        parts = [
+            request.method,
+            request.path,
+            request.query,
+            request.body.decode("utf-8", "replace"),
+        ]
+        for name, value in request.headers:
+            parts.append(f"{name}: {value}")
+            scheme, _, encoded = value.partition(" ")
+            if name.lower() == "authorization" and scheme.lower() == "basic":
+                parts.append(base64.b64decode(encoded).decode("utf-8", "replace"))
+        texts.append("\n".join(parts))
+    return texts
+
+
+def where_each_secret_went(stack: DemoStack, secrets: dict[str, str]) -> dict[str, set[str]]:
+    """secret name -> the servers whose requests carried it (Tether's split by route)."""
+    found: dict[str, set[str]] = {name: set() for name in secrets}
+    for server_name, server in stack.servers.items():
+        for request, text in zip(server.requests, sent_texts(server), strict=True):
+            where = server_name
+            if server_name == "tether":
+                where = f"tether {request.method} {request.path}"
+            for name, value in secrets.items():
+                if value in text:
+                    found[name].add(where)
+    return found
+
+
+TETHER_POST = f"tether POST {CONFIG_PATH}"
+
+
+async def test_each_secret_reaches_only_its_issuer_and_no_output(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A whole checked session: review with every check, send anyway, the webhook after.
+
+    Each secret may appear only in requests to its own issuer and in the Tether POST;
+    the Tether token never in a stand-in's requests; the Sinch secret never on the EST
+    API (bearer tokens only); nothing in frames, logs or the review's objects.
+    """
+    caplog.set_level(logging.DEBUG)
+    frames: list[str] = []
+    texts: list[str] = []
+    with DemoStack() as stack:
+        checks = dataclasses.replace(stack.check_settings(), webhook_polls=(0.0, 0.3))
+        settings = ConnectionSettings(stack.tether.url, SecretStr(SUPERADMIN_TOKEN))
+        app = VoiceConfigApp(settings, demo=True, checks=checks)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await typed_credentials(pilot, el.GOOD_KEY, trunk=sinch.MISMATCHED_TRUNK_ID)
+            await press_and_settle(pilot, "ctrl+s")
+            review = app.screen
+            assert isinstance(review, ReviewScreen)
+            lines = review.query_one(CheckLines)
+            texts += [repr(lines.results), repr(review.plan), str(lines.content)]
+            frames.append(svg_text(app.export_screenshot()))
+            await press_and_settle(pilot, "enter")  # a problem (the domain): asked once more
+            frames.append(svg_text(app.export_screenshot()))
+            await press_and_settle(pilot, "y")
+            frames.append(svg_text(app.export_screenshot()))
+            assert "post-call webhook: attached" in frames[-1]
+        secrets = {
+            "elevenlabs key": el.GOOD_KEY,
+            "sinch key secret": sinch.GOOD_KEY_SECRET,
+            "sinch key id": sinch.GOOD_KEY_ID,
+            "tether token": SUPERADMIN_TOKEN,
+        }
+        went = where_each_secret_went(stack, secrets)
+    assert went["elevenlabs key"] == {"elevenlabs", TETHER_POST}
+    assert went["sinch key secret"] == {"sinch-auth", TETHER_POST}
+    assert went["sinch key id"] == {"sinch-auth", TETHER_POST}
+    assert went["tether token"] == {
+        f"tether {method} {path}" for method, path, _status in stack.tether.state.request_log
+    }, "the token only ever went to Tether"
+    est_auth = {r.header("Authorization").split(" ")[0] for r in stack.sinch_est.requests}
+    assert est_auth == {"Bearer"}
+    logs = [record.getMessage() for record in caplog.records]
+    logs += [repr(record.args) for record in caplog.records]
+    # The key ID is not masked (the review shows it, as it shows every identifier): it
+    # is held only to its destinations. The secrets and the token appear nowhere.
+    for name, value in secrets.items():
+        if name != "sinch key id":
+            for output in (frames, logs, texts):
+                assert not any(value in text for text in output), name
