@@ -119,14 +119,14 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
     def _show_result(self, result: CheckResult) -> None:
         lines = self.query_one(CheckLines)
         lines.show(result)
-        # The keys line is always on screen, even when the problem itself is scrolled away.
+        # The keys line is always on screen, even when the problem itself is scrolled
+        # away; short enough for one line in 80 columns.
         count = len(lines.problems)
-        keys = KEYS
-        if count:
-            found = f"{count} problem{'s' if count != 1 else ''} found"
-            keys = keys.replace("enter: send", f"enter: send (asks first: ✗ {found})")
+        enter = f"✗ {count} problem{'s' if count != 1 else ''}: enter asks first" if count else ""
         if lines.fix is not None:
-            keys += f"   {FIX_KEY}: use the trunk's domain"
+            keys = f"{enter or 'enter: send'}   escape: back   {FIX_KEY}: trunk's domain"
+        else:
+            keys = f"{enter}   escape: back, nothing is lost" if enter else KEYS
         self.query_one("#review-keys", Static).update(keys)
         if result.fix is not None:
             self.refresh_bindings()
