@@ -146,6 +146,8 @@ def test_the_first_frame_imports_only_what_it_shows() -> None:
         "tui.demo.server",
         "tui.api.checks",
         "tui.checks.plan",
+        "tui.checks.verdict",
+        "tui.screens.editor_checks",
         "tui.widgets.check_lines",
     ]
     code = (

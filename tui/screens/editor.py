@@ -24,11 +24,9 @@ from textual.worker import get_current_worker
 
 from tui.api.auth import fetch_profile, verify_token
 from tui.api.failures import ApiFailure
-from tui.checks.verdict import TrunkDomainFix
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
-from tui.screens.editor_checks import use_trunk_domain, watch_webhook
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
@@ -325,8 +323,10 @@ class EditorScreen(Screen[None]):
     async def open_review(self, form: FormState) -> None:
         """Re-read the server first (there is no ETag), then show exactly what will be sent."""
         from tui.checks.plan import plan_checks
+        from tui.checks.verdict import TrunkDomainFix
         from tui.form.body import build_save_request
         from tui.form.drift import detect_drift, rebase
+        from tui.screens.editor_checks import use_trunk_domain
         from tui.screens.review import ReviewScreen
 
         self.busy = "checking"
@@ -495,6 +495,8 @@ class EditorScreen(Screen[None]):
                     )
                 return
             said = saved.message or "saved"
+            from tui.screens.editor_checks import watch_webhook
+
             watch_webhook(self, form, get_current_worker())
             self._show_loaded(form.after_save())
             self.status.outcome = Outcome.of(
