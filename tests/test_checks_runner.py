@@ -373,3 +373,20 @@ async def test_an_unknown_key_after_the_save_is_a_problem_at_once(demo_stack: De
     result = await check_webhook(SecretStr(el.UNKNOWN_KEY), quick(demo_stack, (0, 5, 10)))
     assert (result.verdict, result.reason) == (PROBLEM, "invalid_api_key")
     assert len(demo_stack.elevenlabs.requests) == 2, "Tether's attempt, then one look"
+
+
+async def test_a_bug_in_a_rule_is_a_not_checked_line_naming_only_its_class(
+    demo_stack: DemoStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.checks import elevenlabs as rules
+
+    def broken(*args: object, **kwargs: object) -> CheckResult:
+        raise ValueError(f"echoing {el.GOOD_KEY}")
+
+    monkeypatch.setattr(rules, "classify_key", broken)
+    results = await check(demo_stack.check_settings(), elevenlabsApiKey=el.GOOD_KEY)
+    assert verdicts(results)[KEY] == (NOT_CHECKED, "internal_error")
+    assert results[KEY].summary == "the check failed (ValueError)"
+    monkeypatch.setattr("tui.api.checks.read_webhook", broken)
+    result = await check_webhook(SecretStr(el.GOOD_KEY), quick(demo_stack))
+    assert (result.verdict, result.summary) == (NOT_CHECKED, "the check failed (ValueError)")

@@ -214,7 +214,14 @@ async def check_webhook(
             wait = at - (loop.time() - started)
             if wait > 0:
                 await asyncio.sleep(wait)
-            reading = await _look(client, settings, region, base)
+            try:
+                reading = await _look(client, settings, region, base)
+            except Exception as exc:  # a bug must not leave "checking…" forever
+                log.debug("webhook check failed: %s", type(exc).__name__)
+                failed = f"the check failed ({type(exc).__name__})"
+                reading = WebhookReading(
+                    not_checked(CheckId.ELEVENLABS_WEBHOOK, failed, "internal_error"), True
+                )
             if reading.settled:
                 break
     assert reading is not None
