@@ -48,6 +48,12 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         def run(self) -> None:
             pass
 
+        def exit(self) -> None:
+            pass
+
+        def activity(self) -> str:
+            return "running the app"
+
     monkeypatch.setattr(tui.app, "VoiceConfigApp", FakeApp)
     return runs
 

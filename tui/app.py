@@ -132,6 +132,16 @@ class VoiceConfigApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = self._describe_session()
 
+    def activity(self) -> str:
+        """What a signal would cut short now, for the line printed once the app has closed."""
+        editor = next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
+        if editor is not None and editor.busy == "saving":
+            return (
+                f"saving to {self.target_label}: its outcome is unknown — check with "
+                "`tether-voice show`"
+            )
+        return "running the app"
+
     async def on_unmount(self) -> None:
         await self.client.aclose()
 

@@ -119,6 +119,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Ctrl+C, SIGTERM and SIGHUP end any of them cleanly, at any
+    moment, with one line and exit status 128 + the signal's number (``tui.shutdown``)."""
+    from tui import shutdown
+
+    return shutdown.run(lambda: _main(argv), prog="tether-voice")
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "demo-server":
@@ -161,7 +169,10 @@ def _run_demo_server(parser: argparse.ArgumentParser, args: argparse.Namespace) 
     except ValueError as exc:
         kinds = ", ".join(fault.value for fault in Fault)
         parser.error(f"{exc}; known kinds: {kinds}")
-    serve_forever_cli(args.host, args.port, faults, args.delay, args.empty)
+    from tui.shutdown import doing
+
+    with doing("running the demo server (it has stopped)"):
+        serve_forever_cli(args.host, args.port, faults, args.delay, args.empty)
     return 0
 
 
@@ -276,10 +287,13 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             "verify_first": plan.verify_first,
         }
 
+    from tui import shutdown
     from tui.app import VoiceConfigApp
 
     try:
-        VoiceConfigApp(settings, demo=server is not None, **app_options).run()  # type: ignore[arg-type]
+        app = VoiceConfigApp(settings, demo=server is not None, **app_options)  # type: ignore[arg-type]
+        with shutdown.app_running(app.exit, app.activity):
+            app.run()
     finally:
         if server is not None:
             server.stop()

@@ -24,7 +24,7 @@ exit codes:
   2    usage error: bad arguments, a secret on the command line, no URL or token
   3    network or TLS error, or a timeout (a timed-out save may have been applied)
   4    nothing to change (or the confirmation was answered no): nothing was sent
-  130  interrupted (Ctrl+C)"""
+  130  interrupted (Ctrl+C); 143 SIGTERM, 129 SIGHUP: 128 + the signal's number"""
 
 
 def _connection_options(parser: argparse.ArgumentParser, seconds: Callable[[str], float]) -> None:
@@ -122,7 +122,6 @@ def add_commands(
 
 def run(args: argparse.Namespace, flags: Flags) -> int:
     """Run ``show`` or ``set``; returns the exit code (see :class:`ExitCode`)."""
-    from tui.script.exit_codes import ExitCode
     from tui.script.session import Target, open_target
 
     def connect() -> Target:
@@ -136,26 +135,20 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
             )
         return target
 
-    try:
-        if args.command == "show":
-            from tui.script.show import run_show
+    # Ctrl+C and other signals are handled for every command in tui.shutdown (through
+    # main): the line printed names what was cut short (a save: its outcome is unknown).
+    if args.command == "show":
+        from tui.script.show import run_show
 
-            return run_show(connect, json_output=args.json)
-        from tui.script.set import SetOptions, run_set
+        return run_show(connect, json_output=args.json)
+    from tui.script.set import SetOptions, run_set
 
-        options = SetOptions(
-            assignments=args.assignments,
-            generate_tool_secret=args.generate_tool_secret,
-            clear_provider=args.clear_provider,
-            dry_run=args.dry_run,
-            yes=args.yes,
-            environ=os.environ,
-        )
-        return run_set(options, connect)
-    except KeyboardInterrupt:
-        print(
-            "\nInterrupted. If a save was on its way it may or may not have been applied: "
-            "check with `tether-voice show`.",
-            file=sys.stderr,
-        )
-        return ExitCode.INTERRUPTED
+    options = SetOptions(
+        assignments=args.assignments,
+        generate_tool_secret=args.generate_tool_secret,
+        clear_provider=args.clear_provider,
+        dry_run=args.dry_run,
+        yes=args.yes,
+        environ=os.environ,
+    )
+    return run_set(options, connect)

@@ -93,14 +93,22 @@ def open_target(
 
 def load(settings: ConnectionSettings) -> VoiceAiConfig | ApiFailure:
     """GET the configuration (blocking)."""
-    return asyncio.run(_load(settings))
+    from tui.shutdown import doing
+
+    with doing(f"loading the configuration from {settings.base_url} (nothing was changed)"):
+        return asyncio.run(_load(settings))
 
 
 def save_and_reread(
     settings: ConnectionSettings, request: SaveRequest
 ) -> tuple[SaveSuccess | ApiFailure, VoiceAiConfig | ApiFailure | None]:
     """POST ``request``, then GET again to confirm it; the GET is skipped after a failure."""
-    return asyncio.run(_save_and_reread(settings, request))
+    from tui.shutdown import doing
+
+    with doing(
+        f"saving to {settings.base_url}: its outcome is unknown — check with `tether-voice show`"
+    ):
+        return asyncio.run(_save_and_reread(settings, request))
 
 
 async def _load(settings: ConnectionSettings) -> VoiceAiConfig | ApiFailure:
