@@ -35,6 +35,7 @@ from benchkit.terminal import strip_ansi  # noqa: E402
 LIMIT = 15.0
 """Seconds any process here gets to react; generous, the machine is shared."""
 
+HANGING = "tests.keyring_backends.HangingKeyring"
 SIGNALS = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
 
 
@@ -103,7 +104,121 @@ def spawn(
     return process
 
 
+def marker(tmp_path: Path, env: dict[str, str]) -> Path:
+    """A file the hanging test keyring creates when a call starts: the wait is under way."""
+    path = tmp_path / "keyring-called"
+    env["TETHER_TEST_KEYRING_MARK"] = str(path)
+    return path
+
+
+# --- scripts and a keyring that does not answer -------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["show"], ["set", "sinchEstTrunkId=t-1", "--yes"]])
+def test_scripts_give_up_on_the_keyring_at_the_deadline_and_send_nothing(
+    command: list[str], env: dict[str, str], demo_server: DemoServer
+) -> None:
+    env.update(PYTHON_KEYRING_BACKEND=HANGING, TETHER_VOICE_KEYRING_TIMEOUT="0.5")
+    started = time.monotonic()
+    result = subprocess.run(
+        tether_voice("--url", demo_server.url, *command),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=LIMIT,
+    )
+    assert time.monotonic() - started < 0.5 + LIMIT / 2
+    assert result.returncode == 2
+    name = command[0]
+    assert result.stderr == (
+        f"tether-voice {name}: error: the OS keyring did not answer within 0.5 s; "
+        "set TETHER_TOKEN to skip it.\n"
+    )
+    assert result.stdout == ""
+    assert demo_server.requests == [], "no request without a token"
+
+
+def test_show_waits_the_default_3_s_for_the_keyring(
+    env: dict[str, str], demo_server: DemoServer
+) -> None:
+    env.update(PYTHON_KEYRING_BACKEND=HANGING)
+    started = time.monotonic()
+    result = subprocess.run(
+        tether_voice("--url", demo_server.url, "show"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=LIMIT,
+    )
+    took = time.monotonic() - started
+    assert 3.0 <= took < 3.0 + LIMIT / 2
+    assert result.returncode == 2
+    assert "did not answer within 3 s; set TETHER_TOKEN to skip it." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("backend", "words"),
+    [
+        ("tests.keyring_backends.HangingDiscoveryKeyring", "did not answer within 0.5 s"),
+        ("tests.keyring_backends.LockedKeyring", "failed (KeyringLocked)"),
+        ("tests.keyring_backends.PromptingKeyring", "asks for its own password"),
+    ],
+    ids=["discovery-hangs", "raises", "prompts"],
+)
+def test_logout_says_why_nothing_was_removed(backend: str, words: str, env: dict[str, str]) -> None:
+    env.update(PYTHON_KEYRING_BACKEND=backend, TETHER_VOICE_KEYRING_TIMEOUT="0.5")
+    result = subprocess.run(
+        tether_voice("logout", "--profile", "prod"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=LIMIT,
+    )
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "nothing was removed for 'prod'" in result.stderr
+    assert "Please enter password" not in result.stdout + result.stderr
+    assert "collection locked" not in result.stderr, "the backend's own words may quote secrets"
+
+
+def test_show_settings_reports_a_keyring_that_does_not_answer(env: dict[str, str]) -> None:
+    env.update(PYTHON_KEYRING_BACKEND=HANGING, TETHER_VOICE_KEYRING_TIMEOUT="0.5")
+    result = subprocess.run(
+        tether_voice("--url", "https://tether.example.com", "--show-settings"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=LIMIT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "token                unknown" in result.stdout
+    assert "did not answer within 0.5 s" in result.stdout
+    assert "keyring_timeout      0.5 s  (TETHER_VOICE_KEYRING_TIMEOUT)" in result.stdout
+
+
 # --- signals to the scripts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signame", list(SIGNALS))
+def test_a_signal_during_the_keyring_wait(
+    signame: str,
+    env: dict[str, str],
+    tmp_path: Path,
+    started: list[subprocess.Popen[str]],
+) -> None:
+    called = marker(tmp_path, env)
+    env.update(PYTHON_KEYRING_BACKEND=HANGING, TETHER_VOICE_KEYRING_TIMEOUT="60")
+    process = spawn(started, tether_voice("--url", "http://127.0.0.1:9", "show"), env)
+    wait_until(called.exists, "the keyring call")
+    sent = time.monotonic()
+    process.send_signal(getattr(signal, signame))
+    _out, err = process.communicate(timeout=LIMIT)
+    assert time.monotonic() - sent < LIMIT / 2, "the 60 s wait was cut short"
+    assert_clean_end(process.returncode, err, signame)
+    assert err.strip().endswith(
+        "while waiting for the OS keyring to return the stored token (nothing was changed)."
+    )
+    assert len(err.strip().splitlines()) == 1
+    assert_group_gone(process.pid)
 
 
 def test_ctrl_c_during_a_load(
@@ -305,6 +420,42 @@ def test_a_signal_to_the_running_demo_app(
     assert "Traceback" not in terminal.text
     assert terminal.text.strip().endswith("while running the app.")
     assert_terminal_restored(terminal)
+    assert_group_gone(terminal.proc.pid)
+
+
+@pytest.mark.parametrize("signame", list(SIGNALS))
+def test_a_signal_to_the_app_while_it_waits_for_the_keyring(
+    signame: str, env: dict[str, str], demo_server: DemoServer, terminals: list[Terminal]
+) -> None:
+    env.update(PYTHON_KEYRING_BACKEND=HANGING, TETHER_VOICE_KEYRING_TIMEOUT="60")
+    terminal = Terminal(tether_voice("--url", demo_server.url), env)
+    terminals.append(terminal)
+    terminal.wait_for("Looking for a stored token in the OS keyring (at most 60 s)")
+    terminal.proc.send_signal(getattr(signal, signame))
+    code = terminal.finish()
+    assert code == -getattr(signal, signame), terminal.text[-300:]
+    assert "Traceback" not in terminal.text
+    assert terminal.text.strip().endswith(
+        f"tether-voice: {'interrupted (Ctrl+C)' if signame == 'SIGINT' else 'stopped by ' + signame}"
+        f"{' (the terminal was closed)' if signame == 'SIGHUP' else ''} while running the app."
+    )
+    assert_terminal_restored(terminal)
+    assert_group_gone(terminal.proc.pid)
+
+
+def test_a_lost_terminal_ends_the_app(
+    env: dict[str, str], demo_server: DemoServer, terminals: list[Terminal]
+) -> None:
+    env.update(PYTHON_KEYRING_BACKEND=HANGING, TETHER_VOICE_KEYRING_TIMEOUT="60")
+    terminal = Terminal(tether_voice("--url", demo_server.url), env)
+    terminals.append(terminal)
+    terminal.wait_for("Looking for a stored token")
+    closed = time.monotonic()
+    terminal.hang_up()
+    # Either Textual closed by itself (ended by the signal), or its shutdown blocked
+    # writing to the dead terminal and the watchdog ended the process a second later.
+    assert terminal.proc.wait(timeout=LIMIT) in (-signal.SIGHUP, 128 + signal.SIGHUP)
+    assert time.monotonic() - closed < 1.0 + LIMIT / 3
     assert_group_gone(terminal.proc.pid)
 
 

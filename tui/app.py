@@ -65,6 +65,7 @@ class VoiceConfigApp(App[None]):
         store: TokenStore | None = None,
         token_entry: str | None = None,
         verify_first: bool = False,
+        look_in_keyring: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -75,6 +76,8 @@ class VoiceConfigApp(App[None]):
         self.token_entry = token_entry
         self.verify_first = verify_first
         """The token came from the keyring and may have expired: check it before use."""
+        self.look_in_keyring = look_in_keyring
+        """No token given: look in the keyring (in a worker, after the first frame) first."""
         self.client = VoiceConfigClient(settings)
 
     @property

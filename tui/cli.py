@@ -206,15 +206,25 @@ def _run_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         else ""
     )
     if not store.available():
+        problem = store.problem
+        if problem is not None and problem.kind != "none":  # timed out, failed, prompts
+            _fail(parser, f"{problem.cause}: nothing was removed for '{entry}'.")
         print(f"No keyring backend here: nothing was stored for '{entry}'.{env_note}")
         return 0
     backend = store.backend_name()
     if store.load(entry) is None:
-        if not store.available():  # the keyring failed while looking
-            _fail(parser, f"The keyring ({backend}) could not be read; nothing was removed.")
+        if store.problem is not None:  # the keyring failed or hung while looking
+            _fail(parser, f"{store.problem.cause}: nothing was removed for '{entry}'.")
         print(f"No token is stored for '{entry}' in the keyring ({backend}).{env_note}")
         return 0
     if not store.delete(entry):
+        problem = store.problem
+        if problem is not None and problem.kind == "timed out":
+            _fail(
+                parser,
+                f"{problem.cause}: whether the token for '{entry}' was removed is unknown; "
+                "run logout again to check.",
+            )
         print(
             f"Could not remove the token for '{entry}' from the keyring ({backend}).",
             file=sys.stderr,
@@ -227,6 +237,7 @@ def _run_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
 def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Print each setting, its value and its source; the token only as where it is."""
     from tui.api.transport import insecure_url_reason
+    from tui.auth.keyring_calls import DEADLINE_ENV
     from tui.auth.token_source import pick_token
     from tui.auth.token_store import TokenStore
     from tui.settings import ConfigError, load_settings
@@ -241,8 +252,14 @@ def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     entry = settings.token_entry
     _token, source = pick_token(os.environ, store, entry)
     where = {"env": "TETHER_TOKEN", "keyring": f"keyring entry '{entry}'"}
-    rows.append(("token", "found" if source else "(none: sign in)", where.get(source or "", "")))
-    rows.append(("keyring", store.backend_name() or "(none on this host)", ""))
+    problem = store.problem
+    unknown = problem is not None and problem.kind != "none"
+    found = "found" if source else "unknown" if unknown else "(none: sign in)"
+    rows.append(("token", found, where.get(source or "", "")))
+    keyring = store.backend_name() or (problem.cause if unknown else "(none on this host)")
+    rows.append(("keyring", keyring, ""))
+    deadline_from = DEADLINE_ENV if os.environ.get(DEADLINE_ENV, "").strip() else "built-in default"
+    rows.append(("keyring_timeout", f"{store.deadline:g} s", deadline_from))
     width = max(len(name) for name, _value, _source in rows)
     for name, value, origin in rows:
         print(f"  {name:<{width}}  {value}" + (f"  ({origin})" if origin else ""))
@@ -273,18 +290,19 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from tui.auth.token_store import TokenStore
         from tui.startup import StartupError, startup_plan
 
-        store = TokenStore()
         try:
-            plan = startup_plan(_flags(args), environ=os.environ, store=store)
+            # No store: the keyring is not read before the first frame (it may hang).
+            plan = startup_plan(_flags(args), environ=os.environ)
         except StartupError as exc:
             _fail(parser, str(exc))
-        # No token yet: the app opens its sign-in screen before loading anything.
+        # No token yet: the app looks in the keyring, then opens its sign-in screen.
         settings = plan.settings.connection(plan.token or SecretStr(""))
         app_options = {
             "profile": plan.settings.profile,
-            "store": store,
+            "store": TokenStore(),
             "token_entry": plan.token_entry,
             "verify_first": plan.verify_first,
+            "look_in_keyring": plan.token is None,
         }
 
     from tui import shutdown

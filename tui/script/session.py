@@ -81,10 +81,14 @@ def open_target(
     from tui.auth.token_store import TokenStore
     from tui.startup import StartupError, startup_plan
 
+    store = TokenStore()
     try:
-        plan = startup_plan(flags, environ=environ, store=TokenStore())
+        plan = startup_plan(flags, environ=environ, store=store)
     except StartupError as exc:
         raise UsageError(str(exc)) from None
+    if plan.token is None and store.problem is not None and store.problem.kind != "none":
+        # Timed out, failed or would prompt: say so, and how to do without it.
+        raise UsageError(f"{store.problem.cause}; set TETHER_TOKEN to skip it.")
     if plan.token is None:
         profile = f" --profile {plan.settings.profile}" if plan.settings.profile else ""
         raise UsageError(NO_TOKEN.format(entry=plan.token_entry, profile=profile))
