@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from tui.settings import Flags
@@ -83,6 +83,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the settings in force and where each came from, then exit",
     )
+    parser.add_argument(
+        "--log-file",
+        type=Path,
+        metavar="PATH",
+        help="append a debug log to PATH, created readable by you only; never holds a "
+        "secret, token or body (env: TETHER_VOICE_LOG)",
+    )
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="print the versions of tether-voice, Textual, httpx and Python, then exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser(
         "demo-server",
@@ -118,6 +130,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, with the versions looked up only when asked (not on every start)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.update(nargs=0, default=argparse.SUPPRESS)
+        super().__init__(option_strings, argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        from tui.diagnostics import version_text
+
+        print(version_text())  # stdout, as argparse's own "version" action does
+        parser.exit(0)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Ctrl+C, SIGTERM and SIGHUP end any of them cleanly, at any
     moment, with one line and exit status 128 + the signal's number (``tui.shutdown``)."""
@@ -129,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    _start_log(parser, args)
     if args.command == "demo-server":
         return _run_demo_server(parser, args)
     if args.command == "logout":
@@ -140,6 +167,21 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.show_settings:
         return _show_settings(parser, args)
     return _run_app(parser, args)
+
+
+def _start_log(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The debug log, if asked for; imported only then, so a normal start pays nothing."""
+    path = args.log_file or os.environ.get("TETHER_VOICE_LOG", "").strip()
+    if not path:
+        return
+    from tui import shutdown
+    from tui.diagnostics import LogFileError, start_log, stop_log
+
+    try:
+        handler = start_log(Path(path), args.command or "app")
+    except LogFileError as exc:
+        _fail(parser, str(exc))
+    shutdown.add_cleanup(lambda: stop_log(handler))
 
 
 def _flags(args: argparse.Namespace) -> Flags:
