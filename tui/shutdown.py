@@ -93,6 +93,13 @@ def doing(activity: str) -> Iterator[None]:
     _activities.append(activity)
     try:
         yield
+    except (KeyboardInterrupt, Terminated):
+        # Raised by code rather than by a signal handler (which notes the activity
+        # itself): note the innermost activity on the way out.
+        current = _run
+        if current is not None and current.activity is None:
+            current.activity = activity
+        raise
     finally:
         # Not pop(): a signal may have cut the matching append short.
         with contextlib.suppress(ValueError):
@@ -263,6 +270,7 @@ def _record(current: _Run, signum: int) -> None:
     """A KeyboardInterrupt can also come from elsewhere (a test, Python's own handler)."""
     if current.signum is None:
         current.signum = signum
+    if current.activity is None:
         current.activity = current_activity()
 
 

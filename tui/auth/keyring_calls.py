@@ -75,10 +75,6 @@ def deadline_from(environ: Mapping[str, str] | None = None) -> float:
     return DEFAULT_DEADLINE
 
 
-def describe_deadline(seconds: float) -> str:
-    return f"{seconds:g} s"
-
-
 # --- no prompts from a keyring thread -----------------------------------------------------
 
 _in_keyring_call = threading.local()
