@@ -8,8 +8,10 @@ out the real 3 s deadline (its length is what it checks); the others use short o
 from __future__ import annotations
 
 import getpass
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from keyring.backend import KeyringBackend
@@ -220,3 +222,21 @@ async def test_remember_with_a_keyring_that_hangs_on_save_waits_only_the_deadlin
             assert any("kept for this session only" in n for n in notices)
     finally:
         backend.release.set()
+
+
+def test_a_prompting_keyring_writes_nothing_on_a_real_terminal(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """The real thing: the app in a pseudo-terminal, the backend calling getpass (which
+    writes to /dev/tty, the very terminal the app draws on)."""
+    from tests.test_signals import Terminal, clean_env
+
+    env = clean_env(tmp_path)
+    env["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backends.PromptingKeyring"
+    terminal = Terminal([sys.executable, "-m", "tui", "--url", demo_server.url], env)
+    try:
+        terminal.wait_for("asks for its own password on the terminal")
+        assert "Please enter password" not in terminal.text
+        assert "Remember in the OS keyring" not in terminal.text
+    finally:
+        terminal.close()

@@ -41,6 +41,10 @@ SIGNALS = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
+    return clean_env(tmp_path)
+
+
+def clean_env(tmp_path: Path) -> dict[str, str]:
     """No TETHER_* from the developer's shell, an empty config, the test backends findable."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TETHER_", "PYTHON_KEY"))}
     config = tmp_path / "config.toml"
