@@ -33,7 +33,13 @@ class SignInScreen(ModalScreen[SignedIn | None]):
     only when the user ticks "Remember" — offered only where a keyring works.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="signin.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="signin.cancel"),
+        # Enter in the email box moves to the password as the key arrives (priority), not
+        # when the box's Submitted message is handled: over a slow link the password comes
+        # in the same burst, and its keys would land in the Email box, in clear text.
+        Binding("enter", "to_password", "Next", show=False, priority=True, id="signin.to_password"),
+    ]
 
     def __init__(
         self,
@@ -103,9 +109,13 @@ class SignInScreen(ModalScreen[SignedIn | None]):
     def status(self) -> StatusPanel:
         return self.query_one(StatusPanel)
 
-    @on(Input.Submitted, "#signin-email")
-    def _email_done(self) -> None:
-        self.query_one("#signin-password").focus()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_password":  # elsewhere enter keeps its meaning (submit, tick)
+            return self.focused is not None and self.focused.id == "signin-email"
+        return True
+
+    def action_to_password(self) -> None:
+        self.set_focus(self.query_one("#signin-password"))
 
     @on(Input.Submitted, "#signin-password")
     def _submit_password(self) -> None:
