@@ -12,6 +12,11 @@ from __future__ import annotations
 import base64
 import dataclasses
 import logging
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +57,19 @@ def occurrences(texts: list[str]) -> dict[str, int]:
     return {secret: sum(text.count(secret) for text in texts) for secret in SECRETS}
 
 
+@pytest.fixture
+def debug_log(tmp_path: Path) -> Iterator[Path]:
+    """The debug log file (``--log-file``) written for the length of a test."""
+    from tui.diagnostics import start_log, stop_log
+
+    path = tmp_path / "debug.log"
+    handler = start_log(path, "leak test")
+    yield path
+    stop_log(handler)
+
+
 async def test_a_whole_session_leaks_no_secret(
-    demo_server: DemoServer, caplog: pytest.LogCaptureFixture
+    demo_server: DemoServer, caplog: pytest.LogCaptureFixture, debug_log: Path
 ) -> None:
     caplog.set_level(logging.DEBUG)
     frames: list[str] = []
@@ -115,6 +131,9 @@ async def test_a_whole_session_leaks_no_secret(
     logs = [record.getMessage() for record in caplog.records]
     logs += [repr(record.args) for record in caplog.records]
     assert caplog.records, "the client logs at DEBUG; the search must have something to search"
+    log_file = debug_log.read_text(encoding="utf-8")
+    assert "POST /api/calls/voice-ai/config -> 200" in log_file, "the file log was written"
+    logs.append(log_file)
     assert occurrences(frames) == dict.fromkeys(SECRETS, 0)
     assert occurrences(logs) == dict.fromkeys(SECRETS, 0)
     assert occurrences(texts) == dict.fromkeys(SECRETS, 0)
@@ -245,3 +264,82 @@ async def test_each_secret_reaches_only_its_issuer_and_no_output(
         if name != "sinch key id":
             for output in (frames, logs, texts):
                 assert not any(value in text for text in output), name
+
+
+PASSWORD = "demo-superadmin-password"
+PROXY_PASSWORD = "proxy-pass-5e1b"
+
+
+async def test_signing_in_and_the_keyring_leave_no_secret_in_the_debug_log(
+    demo_server: DemoServer, debug_log: Path
+) -> None:
+    """Password sign-in, "Remember" into a keyring, the stored token read back and used."""
+    from tests.keyrings import MemoryKeyring
+    from tests.test_sign_in_flows import sign_in
+    from tui.auth.token_store import TokenStore
+    from tui.screens.sign_in import SignInScreen
+
+    backend = MemoryKeyring()
+    for run in ("sign in and remember", "start with the stored token"):
+        app = VoiceConfigApp(
+            ConnectionSettings(demo_server.url, SecretStr(""), read_timeout=2.0),
+            store=TokenStore(backend=backend, deadline=2.0),
+            token_entry="leaks",
+            look_in_keyring=True,
+        )
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            if run == "sign in and remember":
+                assert isinstance(app.screen, SignInScreen)
+                app.screen.query_one("#signin-remember").value = True  # type: ignore[attr-defined]
+                await sign_in(pilot, "superadmin@demo.tether.test", PASSWORD)
+            await settle(pilot)
+            assert isinstance(app.screen, EditorScreen) and app.screen.form is not None
+    assert backend.entries, "the token was remembered (the positive control)"
+    text = debug_log.read_text(encoding="utf-8")
+    assert "keyring: save for 'leaks' answered" in text
+    assert "keyring: found a token for 'leaks'" in text
+    assert "GET /api/auth/verify-token -> 200" in text
+    for secret in (PASSWORD, SUPERADMIN_TOKEN, *backend.entries.values()):
+        assert secret not in text
+
+
+def test_the_debug_log_of_a_script_holds_no_secret_and_is_private(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """A real ``set`` with a secret from stdin, through a proxy with credentials."""
+    log = tmp_path / "tv.log"
+    (tmp_path / "none.toml").write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TETHER_")}
+    env.update(
+        TETHER_TOKEN=SUPERADMIN_TOKEN,
+        TETHER_VOICE_LOG=str(log),
+        TETHER_VOICE_CONFIG=str(tmp_path / "none.toml"),
+        HTTP_PROXY=f"http://proxy-user:{PROXY_PASSWORD}@127.0.0.1:9",
+        NO_PROXY="127.0.0.1",
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "--url",
+            demo_server.url,
+            "set",
+            "elevenlabsApiKey=-",
+            "--yes",
+        ],
+        input=KEY,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert demo_server.state.secret("elevenlabsApiKey") == KEY
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    text = log.read_text(encoding="utf-8")
+    assert "POST fields: ['elevenlabsApiKey']" in text
+    assert "direct (NO_PROXY covers 127.0.0.1)" in text
+    for secret in (KEY, SUPERADMIN_TOKEN, PROXY_PASSWORD, "proxy-user"):
+        assert secret not in text

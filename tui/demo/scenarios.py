@@ -128,6 +128,20 @@ async def sign_in_error(pilot: Pilot, server: DemoServer) -> None:
     await settle(pilot)
 
 
+async def first_frame(pilot: Pilot, server: DemoServer) -> None:
+    """What is on screen before anything has answered (the keyring, the server)."""
+    await pilot.pause()
+
+
+async def keyring_timed_out(pilot: Pilot, server: DemoServer) -> None:
+    """The keyring never answers: the sign-in screen once its deadline has passed."""
+    from tui.screens.sign_in import SignInScreen
+
+    while not isinstance(pilot.app.screen, SignInScreen):
+        await pilot.pause(0.1)
+    await settle(pilot)
+
+
 async def help_screen(pilot: Pilot, server: DemoServer) -> None:
     await settle(pilot)
     await pilot.press("f1")
@@ -159,6 +173,8 @@ class Scenario:
     """Run as if ``NO_COLOR`` were set: state must still read without colour."""
     checks: bool = False
     """Check credentials against the demo stack's stand-ins (and the webhook after a save)."""
+    stalled_keyring: bool = False
+    """No token given, and a keyring that never answers (the 3 s deadline applies)."""
 
     def run_before(self, server: DemoServer) -> Callable[[Pilot], Awaitable[None]]:
         """The steps in the shape ``snap_compare(run_before=...)`` expects."""
@@ -188,8 +204,18 @@ class Scenario:
         if self.checks:
             assert checks is not None, "this scenario needs the demo stack's stand-ins"
             options["checks"] = replace(checks, webhook_polls=SCENARIO_POLLS)
+        if self.stalled_keyring:
+            from tui.auth.token_store import TokenStore
+            from tui.demo.stalled_keyring import StalledKeyring
+
+            store = TokenStore(backend=StalledKeyring(), deadline=3.0)
         return VoiceConfigApp(
-            settings, demo=self.url is None, store=store, token_entry="demo", **options
+            settings,
+            demo=self.url is None,
+            store=store,
+            token_entry="demo",
+            look_in_keyring=self.stalled_keyring,
+            **options,
         )
 
 
@@ -252,6 +278,22 @@ SCENARIOS += (
     ),
     Scenario("sign_in_error", "Sign in: wrong password", sign_in_error, token="", keyring=False),
     Scenario("sign_in_80x24", "Sign in at 80x24", loaded, token="", keyring=False, size=SMALL),
+    Scenario(
+        "keyring_wait",
+        "Looking for a stored token (the keyring has not answered yet)",
+        first_frame,
+        token="",
+        stalled_keyring=True,
+        size=SMALL,
+    ),
+    Scenario(
+        "sign_in_keyring_timeout",
+        "Sign in: the OS keyring did not answer within 3 s",
+        keyring_timed_out,
+        token="",
+        stalled_keyring=True,
+        size=SMALL,
+    ),
     Scenario("numbers", "Phone numbers", numbers_screen, size=SMALL),
 )
 

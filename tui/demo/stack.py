@@ -254,9 +254,7 @@ def serve_stack_cli(
     try:
         while True:
             time.sleep(3600)  # interruptible on every platform, unlike Event.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
+    finally:  # Ctrl+C, SIGTERM, SIGHUP: the command line says so and exits 128 + N
         stack.stop()
 
 

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from tui.api.auth import fetch_profile, verify_token
 from tui.api.failures import ApiFailure
+from tui.auth.token_source import NO_TOKEN_REASON, find_stored_token, looking_message
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
@@ -424,12 +425,18 @@ class EditorScreen(Screen[None]):
     async def _token_ready(self) -> bool:
         """A token to send, checked once if it came from the keyring; else ask to sign in."""
         client = self.app.client
+        reason = NO_TOKEN_REASON
+        if not client.has_token and self.app.look_in_keyring:
+            self.app.look_in_keyring = False  # once: after a sign-in the token is in hand
+            self.status.outcome = Outcome.of(Tone.BUSY, looking_message(self.app.store))
+            stored = await find_stored_token(self.app.store, self.app.token_entry)
+            if stored.token is not None:
+                client.use_token(stored.token)
+                self.app.verify_first = True
+            reason = stored.reason
         if not client.has_token:
             self.status.outcome = Outcome.of(Tone.INFO, "Not signed in yet.")
-            self.request_sign_in(
-                "No token for this instance: sign in (or set TETHER_TOKEN before starting).",
-                retry=self.load_config,
-            )
+            self.request_sign_in(reason, retry=self.load_config)
             return False
         if self.app.verify_first:
             self.status.outcome = Outcome.of(Tone.BUSY, "Checking the stored token…")

@@ -26,7 +26,7 @@ exit codes:
   4    nothing to change (or the confirmation was answered no): nothing was sent
   5    a credential check found a definite problem: set sent nothing (unless --send-anyway)
   6    check only: no definite problem, but not everything could be checked
-  130  interrupted (Ctrl+C)"""
+  130  interrupted (Ctrl+C); 143 SIGTERM, 129 SIGHUP: 128 + the signal's number"""
 
 
 def _connection_options(parser: argparse.ArgumentParser, seconds: Callable[[str], float]) -> None:
@@ -159,7 +159,6 @@ def add_commands(
 
 def run(args: argparse.Namespace, flags: Flags) -> int:
     """Run ``show``, ``set`` or ``check``; returns the exit code (see :class:`ExitCode`)."""
-    from tui.script.exit_codes import ExitCode
     from tui.script.session import Target, open_target
 
     def connect() -> Target:
@@ -173,39 +172,33 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
             )
         return target
 
-    try:
-        if args.command == "show":
-            from tui.script.show import run_show
+    # Ctrl+C and other signals are handled for every command in tui.shutdown (through
+    # main): the line printed names what was cut short (a save: its outcome is unknown).
+    if args.command == "show":
+        from tui.script.show import run_show
 
-            return run_show(connect, json_output=args.json)
-        if args.command == "check":
-            from tui.script.check import CheckOptions, run_check
+        return run_show(connect, json_output=args.json)
+    if args.command == "check":
+        from tui.script.check import CheckOptions, run_check
 
-            check = CheckOptions(
-                assignments=args.assignments,
-                json_output=args.json,
-                demo=bool(args.demo),
-                read_timeout=args.timeout,
-                environ=os.environ,
-            )
-            return run_check(check, flags)
-        from tui.script.set import SetOptions, run_set
-
-        options = SetOptions(
+        check = CheckOptions(
             assignments=args.assignments,
-            generate_tool_secret=args.generate_tool_secret,
-            clear_provider=args.clear_provider,
-            dry_run=args.dry_run,
-            yes=args.yes,
-            send_anyway=args.send_anyway,
             json_output=args.json,
+            demo=bool(args.demo),
+            read_timeout=args.timeout,
             environ=os.environ,
         )
-        return run_set(options, connect)
-    except KeyboardInterrupt:
-        print(
-            "\nInterrupted. If a save was on its way it may or may not have been applied: "
-            "check with `tether-voice show`.",
-            file=sys.stderr,
-        )
-        return ExitCode.INTERRUPTED
+        return run_check(check, flags)
+    from tui.script.set import SetOptions, run_set
+
+    options = SetOptions(
+        assignments=args.assignments,
+        generate_tool_secret=args.generate_tool_secret,
+        clear_provider=args.clear_provider,
+        dry_run=args.dry_run,
+        yes=args.yes,
+        send_anyway=args.send_anyway,
+        json_output=args.json,
+        environ=os.environ,
+    )
+    return run_set(options, connect)

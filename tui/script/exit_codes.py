@@ -45,8 +45,9 @@ class ExitCode(IntEnum):
     route, a timeout, an IP allow-list, a busy issuer, a stored secret)."""
 
     INTERRUPTED = 130
-    """Ctrl+C (the shell's usual 128 + SIGINT). A save interrupted on its way may or may
-    not have been applied."""
+    """Ctrl+C (the shell's usual 128 + SIGINT; SIGTERM is 143 and SIGHUP 129, by the same
+    rule, see ``tui.shutdown``). A save interrupted on its way may or may not have been
+    applied: the line printed says so."""
 
 
 def for_failure(failure: ApiFailure) -> ExitCode:

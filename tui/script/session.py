@@ -89,10 +89,14 @@ def open_target(
     from tui.auth.token_store import TokenStore
     from tui.startup import StartupError, startup_plan
 
+    store = TokenStore()
     try:
-        plan = startup_plan(flags, environ=environ, store=TokenStore())
+        plan = startup_plan(flags, environ=environ, store=store)
     except StartupError as exc:
         raise UsageError(str(exc)) from None
+    if plan.token is None and store.problem is not None and store.problem.kind != "none":
+        # Timed out, failed or would prompt: say so, and how to do without it.
+        raise UsageError(f"{store.problem.cause}; set TETHER_TOKEN to skip it.")
     if plan.token is None:
         profile = f" --profile {plan.settings.profile}" if plan.settings.profile else ""
         raise UsageError(NO_TOKEN.format(entry=plan.token_entry, profile=profile))
@@ -101,14 +105,22 @@ def open_target(
 
 def load(settings: ConnectionSettings) -> VoiceAiConfig | ApiFailure:
     """GET the configuration (blocking)."""
-    return asyncio.run(_load(settings))
+    from tui.shutdown import doing
+
+    with doing(f"loading the configuration from {settings.base_url} (nothing was changed)"):
+        return asyncio.run(_load(settings))
 
 
 def save_and_reread(
     settings: ConnectionSettings, request: SaveRequest
 ) -> tuple[SaveSuccess | ApiFailure, VoiceAiConfig | ApiFailure | None]:
     """POST ``request``, then GET again to confirm it; the GET is skipped after a failure."""
-    return asyncio.run(_save_and_reread(settings, request))
+    from tui.shutdown import doing
+
+    with doing(
+        f"saving to {settings.base_url}: its outcome is unknown — check with `tether-voice show`"
+    ):
+        return asyncio.run(_save_and_reread(settings, request))
 
 
 async def _load(settings: ConnectionSettings) -> VoiceAiConfig | ApiFailure:

@@ -52,16 +52,14 @@ class SetOptions:
 
 
 def _ask(question: str) -> bool:
-    """Ask on the terminal; anything but y/yes (or end of input, or Ctrl+C) is no.
+    """Ask on the terminal; anything but y/yes (or end of input) is no.
 
     The question goes to stderr, like the notices: with stdout sent to a log file, the
-    person at the terminal still sees what they are asked.
+    person at the terminal still sees what they are asked. Ctrl+C here interrupts the
+    command like anywhere else (exit 130, "nothing was sent"; see ``tui.shutdown``).
     """
     print(question, end="", file=sys.stderr, flush=True)
-    try:
-        answer = sys.stdin.readline()
-    except KeyboardInterrupt:
-        answer = ""
+    answer = sys.stdin.readline()
     if not answer.endswith("\n"):
         print(file=sys.stderr)
     return answer.strip().lower() in ("y", "yes")
@@ -236,7 +234,11 @@ def _load_and_send(
         out.note(f"warning: sending despite {len(found)} problem(s) found (--send-anyway)")
     count = len(changes)
     plural = "s" if count != 1 else ""
-    if not options.yes and not confirm(f"Send {count} change{plural} to {target.label}? [y/N] "):
+    from tui.shutdown import doing
+
+    with doing("waiting for the confirmation (nothing was sent)"):
+        asked = options.yes or confirm(f"Send {count} change{plural} to {target.label}? [y/N] ")
+    if not asked:
         out.out("Not sent.")
         return out.finish(ExitCode.NOTHING_TO_CHANGE)
 
