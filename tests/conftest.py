@@ -9,12 +9,20 @@ from pydantic import SecretStr
 
 from tui.api.client import ConnectionSettings
 from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
+from tui.demo.stack import DemoStack
 
 
 @pytest.fixture
 def demo_server() -> Iterator[DemoServer]:
     with DemoServer() as server:
         yield server
+
+
+@pytest.fixture
+def demo_stack() -> Iterator[DemoStack]:
+    """Tether plus the ElevenLabs and Sinch stand-ins, wired as in ``--demo``."""
+    with DemoStack() as stack:
+        yield stack
 
 
 @pytest.fixture

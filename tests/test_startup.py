@@ -151,6 +151,11 @@ def test_the_first_frame_imports_only_what_it_shows() -> None:
         "tui.api.numbers",
         "textual.widgets._data_table",
         "tui.demo.server",
+        "tui.api.checks",
+        "tui.checks.plan",
+        "tui.checks.verdict",
+        "tui.screens.editor_checks",
+        "tui.widgets.check_lines",
     ]
     code = (
         "import sys, tui.cli, tui.startup, tui.api.client, tui.app; "

@@ -24,7 +24,7 @@ from tui.api.failures import (
     network_hint,
     timeout_hint,
 )
-from tui.api.transport import build_verify, tls_failure_reason
+from tui.api.transport import build_verify, describe_proxy, tls_failure_reason
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """Answers larger than this are refused unread: a config is a few kilobytes, and a
@@ -69,6 +69,8 @@ def open_client(
         TransportConfigError: the CA bundle cannot be used.
         httpx.InvalidURL: ``base_url`` is not a URL httpx accepts.
     """
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("client for %s: %s", base_url, describe_proxy(base_url))
     return httpx.AsyncClient(
         base_url=base_url,
         headers={"Accept": "application/json", "User-Agent": "tether-voice", **(headers or {})},
@@ -91,9 +93,10 @@ async def exchange(
     operation: Operation,
     *,
     content: bytes | None = None,
+    content_type: str = "application/json",
 ) -> Answer | ApiFailure:
     """Send one request and read its answer (capped); never raises for the network."""
-    headers = {"Content-Type": "application/json"} if content is not None else None
+    headers = {"Content-Type": content_type} if content is not None else None
     started = time.perf_counter()
     try:
         async with http.stream(method, path, content=content, headers=headers) as response:

@@ -28,6 +28,9 @@ class Operation(Enum):
     SAVE = "save"
     SIGN_IN = "sign in"
     """Login, verify-token and profile: there is no form yet, so no edits to keep."""
+    CHECK = "check"
+    """A credential check with ElevenLabs or Sinch: its failures become "not checked"
+    lines (``tui.checks``), never an error of the app's own."""
 
 
 class FailureKind(Enum):

@@ -114,6 +114,7 @@ def _post_config(request: JsonHandler, body: bytes) -> None:
     except InvalidUpdate as refused:
         request.send_json(400, refused.as_json())
         return
+    state.after_save(update)
     request.send_json(200, {"success": True, "message": "Configuration saved"})
 
 
@@ -199,7 +200,7 @@ class DemoServer(LoopbackServer[DemoState]):
 def serve_forever_cli(
     host: str, port: int, faults: list[Fault], delay_seconds: float, empty: bool, numbers: int = 0
 ) -> None:
-    """Run the demo server in the foreground until Ctrl+C (`tether-voice demo-server`).
+    """Run the demo server in the foreground until a signal (`tether-voice demo-server`).
 
     Each fault in `faults` is queued once, in order, for any method. Request lines are
     printed as they are answered: this is a terminal of its own, not under the TUI.
@@ -231,7 +232,5 @@ def serve_forever_cli(
     try:
         while True:
             time.sleep(3600)  # interruptible on every platform, unlike Event.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
+    finally:  # Ctrl+C, SIGTERM, SIGHUP: the command line says so and exits 128 + N
         server.stop()

@@ -144,6 +144,10 @@ class DemoState:
         self._ignored_keys: list[str] = []
         self.numbers = NumbersData()
         """Agents, trunk membership and calls in flight: what the toggle route checks."""
+        self.webhook_setup: Callable[[str], None] | None = None
+        """Set by the demo stack: after a save with a new ElevenLabs key, set up the
+        post-call webhook on the ElevenLabs stand-in (and report back through
+        `webhook_attached`). Unset, a new key simply counts as a configured webhook."""
 
     @classmethod
     def empty(cls) -> Self:
@@ -222,7 +226,7 @@ class DemoState:
                     self._identifiers[name] = update[name]  # type: ignore[assignment]
             if update.get("generateToolSecret") is True:
                 self._secrets["elevenlabsToolSecret"] = secrets.token_hex(32)
-            if update.get("elevenlabsApiKey"):
+            if update.get("elevenlabsApiKey") and self.webhook_setup is None:
                 self._webhook_configured = True
                 self._secrets["webhookSecret"] = "wsec_" + secrets.token_hex(16)
             self._ignored_keys.extend(key for key in update if key not in KNOWN_FIELDS)
@@ -231,6 +235,18 @@ class DemoState:
         """Run ``edit`` on the stored phone numbers (and ``numbers``) under the lock."""
         with self._lock:
             return edit(self._phone_numbers)
+
+    def after_save(self, update: Mapping[str, object]) -> None:
+        """Called by the POST route after a save: what the real server does next."""
+        key = update.get("elevenlabsApiKey")
+        if isinstance(key, str) and key and self.webhook_setup is not None:
+            self.webhook_setup(key)
+
+    def webhook_attached(self, webhook_secret: str) -> None:
+        """The webhook setup succeeded: store its HMAC secret, as the real server does."""
+        with self._lock:
+            self._webhook_configured = True
+            self._secrets["webhookSecret"] = webhook_secret
 
     # --- for tests ---
 

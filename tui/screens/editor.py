@@ -20,9 +20,11 @@ from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Static
+from textual.worker import get_current_worker
 
 from tui.api.auth import fetch_profile, verify_token
 from tui.api.failures import ApiFailure
+from tui.auth.token_source import NO_TOKEN_REASON, find_stored_token, looking_message
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
@@ -296,8 +298,11 @@ class EditorScreen(EditorNumbers, Screen[None]):
     @work(exclusive=True, group="api")
     async def open_review(self, form: FormState) -> None:
         """Re-read the server first (there is no ETag), then show exactly what will be sent."""
+        from tui.checks.plan import plan_checks
+        from tui.checks.verdict import TrunkDomainFix
         from tui.form.body import build_save_request
         from tui.form.drift import detect_drift, rebase
+        from tui.screens.editor_checks import use_trunk_domain
         from tui.screens.review import ReviewScreen
 
         self.busy = "checking"
@@ -318,13 +323,17 @@ class EditorScreen(EditorNumbers, Screen[None]):
             self.app.target_label,
             drift=drift,
             recheck_failed=recheck_failed,
+            checks=self.app.checks,
+            plan=plan_checks(form, probe_writes=self.app.checks.probe_writes),
         )
 
-        def answered(send: bool | None) -> None:
+        def answered(send: bool | TrunkDomainFix | None) -> None:
             if drift and not isinstance(fresh, ApiFailure) and self.form is form:
                 # Untouched fields now show what the server holds; edits are kept.
                 self._show_loaded(rebase(form, fresh))
-            if send and not self.busy:
+            if isinstance(send, TrunkDomainFix):
+                use_trunk_domain(self, send)
+            elif send and not self.busy:
                 self.save_config(request, form)
             elif not send:
                 note = " Untouched fields now show the server's newer values." if drift else ""
@@ -391,12 +400,18 @@ class EditorScreen(EditorNumbers, Screen[None]):
     async def _token_ready(self) -> bool:
         """A token to send, checked once if it came from the keyring; else ask to sign in."""
         client = self.app.client
+        reason = NO_TOKEN_REASON
+        if not client.has_token and self.app.look_in_keyring:
+            self.app.look_in_keyring = False  # once: after a sign-in the token is in hand
+            self.status.outcome = Outcome.of(Tone.BUSY, looking_message(self.app.store))
+            stored = await find_stored_token(self.app.store, self.app.token_entry)
+            if stored.token is not None:
+                client.use_token(stored.token)
+                self.app.verify_first = True
+            reason = stored.reason
         if not client.has_token:
             self.status.outcome = Outcome.of(Tone.INFO, "Not signed in yet.")
-            self.request_sign_in(
-                "No token for this instance: sign in (or set TETHER_TOKEN before starting).",
-                retry=self.load_config,
-            )
+            self.request_sign_in(reason, retry=self.load_config)
             return False
         if self.app.verify_first:
             self.status.outcome = Outcome.of(Tone.BUSY, "Checking the stored token…")
@@ -462,6 +477,9 @@ class EditorScreen(EditorNumbers, Screen[None]):
                     )
                 return
             said = saved.message or "saved"
+            from tui.screens.editor_checks import watch_webhook
+
+            watch_webhook(self, form, get_current_worker())
             self._show_loaded(form.after_save(), fresh=False)
             self.status.outcome = Outcome.of(
                 Tone.BUSY, f"Server: {said}. Re-reading the configuration…"

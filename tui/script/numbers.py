@@ -66,7 +66,10 @@ async def _load_both(
 
 
 def load_numbers(settings: ConnectionSettings) -> tuple[VoiceAiConfig | ApiFailure, AgentBook]:
-    return asyncio.run(_load_both(settings))
+    from tui.shutdown import doing
+
+    with doing(f"loading the numbers from {settings.base_url} (nothing was changed)"):
+        return asyncio.run(_load_both(settings))
 
 
 async def _send_and_reread(
@@ -244,7 +247,11 @@ def _plan_and_send(
         return ExitCode.OK
     count = len(toggles)
     plural = "s" if count != 1 else ""
-    if not yes and not confirm(f"Send {count} toggle{plural} to {target.label}? [y/N] "):
+    from tui.shutdown import doing
+
+    with doing("waiting for the confirmation (nothing was sent)"):
+        asked = yes or confirm(f"Send {count} toggle{plural} to {target.label}? [y/N] ")
+    if not asked:
         print("Not sent.", file=out)
         return ExitCode.NOTHING_TO_CHANGE
     return _send(target, state, toggles, json_output, out)
@@ -261,15 +268,14 @@ def _send(
         if line is not None:
             print("\n".join(_wrapped(line)), file=out, flush=True)
 
-    try:
+    from tui.shutdown import doing
+
+    # Ctrl+C, SIGTERM, SIGHUP: tui.shutdown prints this one line and exits 128 + N.
+    with doing(
+        f"sending toggles to {target.label}: the one on its way may or may not have been "
+        "applied, the rest were not sent — check with `tether-voice numbers`"
+    ):
         end, reread = asyncio.run(_send_and_reread(target.settings, state, report))
-    except KeyboardInterrupt:
-        print(
-            "\nInterrupted. A toggle on its way may or may not have been applied; the rest "
-            "were not sent: check with `tether-voice numbers`.",
-            file=sys.stderr,
-        )
-        return ExitCode.INTERRUPTED
     final = end.state
     if end.stopped_by is not None:
         rest = len([t for t in end.unsent if end.state.outcomes[t.key].verdict is Verdict.NOT_SENT])
