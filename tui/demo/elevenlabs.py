@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.demo.loopback import DEFAULT_IDLE_TIMEOUT, JsonHandler, LogHook, LoopbackServer, RouteTable
+from tui.demo.loopback import JsonHandler, LoopbackServer, RouteTable
 
 __all__ = [
     "BUSY_KEY",
@@ -364,22 +364,8 @@ class ElevenLabsStandIn(LoopbackServer[ElevenLabsState]):
     """The ElevenLabs stand-in on a daemon thread; faults spoil ``/v1/`` requests."""
 
     name = "elevenlabs"
+    ROUTES = ELEVENLABS_ROUTES
+    FAULT_PREFIX = "/v1/"
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        state: ElevenLabsState | None = None,
-        *,
-        log: LogHook | None = None,
-        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    ) -> None:
-        super().__init__(
-            state if state is not None else ElevenLabsState(),
-            ELEVENLABS_ROUTES,
-            host,
-            port,
-            fault_prefix="/v1/",
-            log=log,
-            idle_timeout=idle_timeout,
-        )
+    def default_state(self) -> ElevenLabsState:
+        return ElevenLabsState()

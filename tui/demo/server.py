@@ -36,9 +36,7 @@ from tui.demo.accounts import (
 from tui.demo.faults import Fault
 from tui.demo.loopback import (
     CONTROL_FAULTS_PATH,
-    DEFAULT_IDLE_TIMEOUT,
     JsonHandler,
-    LogHook,
     LoopbackServer,
     RecordedRequest,
     RouteTable,
@@ -166,30 +164,15 @@ class DemoServer(LoopbackServer[DemoState]):
     """The Tether demo server on a daemon thread: `with DemoServer() as server: ... server.url`.
 
     Faults spoil `/api/` requests only. Port 0 (the default) takes a free port, so
-    parallel tests never collide.
+    parallel tests never collide. Without a state it serves the seeded demo organization.
     """
 
     name = "demo"
+    ROUTES = TETHER_ROUTES
+    FAULT_PREFIX = "/api/"
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        state: DemoState | None = None,
-        *,
-        log: LogHook | None = None,
-        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    ) -> None:
-        """Nothing is bound until `start()`. `log` receives "METHOD PATH STATUS" lines."""
-        super().__init__(
-            state if state is not None else DemoState.seeded(),
-            TETHER_ROUTES,
-            host,
-            port,
-            fault_prefix="/api/",
-            log=log,
-            idle_timeout=idle_timeout,
-        )
+    def default_state(self) -> DemoState:
+        return DemoState.seeded()
 
     def record(self, request: RecordedRequest) -> None:
         """Also keep (method, path, status) on the state, where the tests read it."""

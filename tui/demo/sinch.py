@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tui.demo.loopback import DEFAULT_IDLE_TIMEOUT, JsonHandler, LogHook, LoopbackServer, RouteTable
+from tui.demo.loopback import JsonHandler, LoopbackServer, RouteTable
 
 __all__ = [
     "DEMO_PROJECT_ID",
@@ -223,47 +223,19 @@ class SinchAuthStandIn(LoopbackServer[SinchState]):
     """The token server; faults spoil ``/oauth2/`` requests."""
 
     name = "sinch-auth"
+    ROUTES = AUTH_ROUTES
+    FAULT_PREFIX = "/oauth2/"
 
-    def __init__(
-        self,
-        state: SinchState,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        *,
-        log: LogHook | None = None,
-        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    ) -> None:
-        super().__init__(
-            state,
-            AUTH_ROUTES,
-            host,
-            port,
-            fault_prefix="/oauth2/",
-            log=log,
-            idle_timeout=idle_timeout,
-        )
+    def default_state(self) -> SinchState:
+        return SinchState()
 
 
 class SinchEstStandIn(LoopbackServer[SinchState]):
     """The Elastic SIP Trunking API; faults spoil ``/v1/`` requests."""
 
     name = "sinch-est"
+    ROUTES = EST_ROUTES
+    FAULT_PREFIX = "/v1/"
 
-    def __init__(
-        self,
-        state: SinchState,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        *,
-        log: LogHook | None = None,
-        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    ) -> None:
-        super().__init__(
-            state,
-            EST_ROUTES,
-            host,
-            port,
-            fault_prefix="/v1/",
-            log=log,
-            idle_timeout=idle_timeout,
-        )
+    def default_state(self) -> SinchState:
+        return SinchState()

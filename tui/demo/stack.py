@@ -75,8 +75,8 @@ class DemoStack:
         self.tether = DemoServer(host, port, state, log=log)
         self.elevenlabs = ElevenLabsStandIn(host, port_for(1), log=log)
         shared = SinchState()
-        self.sinch_auth = SinchAuthStandIn(shared, host, port_for(2), log=log)
-        self.sinch_est = SinchEstStandIn(shared, host, port_for(3), log=log)
+        self.sinch_auth = SinchAuthStandIn(host, port_for(2), shared, log=log)
+        self.sinch_est = SinchEstStandIn(host, port_for(3), shared, log=log)
         self.webhook_delay = webhook_delay
         self._log = log
         self._notes_lock = threading.Lock()
