@@ -289,3 +289,27 @@ def _save() -> Any:
     from tui.api.failures import Operation
 
     return Operation.SAVE
+
+
+@pytest.mark.parametrize(
+    "fault", [Fault.DELAY, Fault.DROP_MID_RESPONSE, Fault.MALFORMED_JSON, Fault.SERVER_ERROR_STRING]
+)
+async def test_a_toggle_failure_is_worded_as_a_toggle(
+    client: VoiceConfigClient, server: DemoServer, fault: Fault
+) -> None:
+    """Not as a save of the form: the row stays pending, and the re-read settles it."""
+    from tui.api.failures import SCRIPT_WORDING, Operation
+
+    server.inject(fault, method="POST", delay_seconds=10)
+    request = ToggleRequest(
+        userId=USERS["+14165550101"], phoneNumber="+14165550101", aiEnabled=False
+    )
+    failed = await client.toggle(request)
+    assert isinstance(failed, ApiFailure) and failed.operation is Operation.TOGGLE
+    assert "save" not in failed.hint and "edits" not in failed.hint
+    assert "It stays pending for a retry." in failed.hint
+    if fault is not Fault.SERVER_ERROR_STRING:  # the toggle may have been applied
+        assert "the re-read after the batch says whether it was" in failed.hint
+        assert "check with `tether-voice numbers`" in failed.hint_in(SCRIPT_WORDING)
+    else:
+        assert "retry (ctrl+s in the numbers)" in failed.hint

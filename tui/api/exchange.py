@@ -117,7 +117,7 @@ async def exchange(
         # a save's outcome is then unknown, exactly as after a timeout.
         maybe_sent = not isinstance(exc, httpx.ConnectError | httpx.ProxyError)
         hint = network_hint(operation)
-        if maybe_sent and operation is Operation.SAVE:
+        if maybe_sent and operation.writes:
             hint = timeout_hint(operation)
         return ApiFailure(
             FailureKind.NETWORK,

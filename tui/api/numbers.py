@@ -61,13 +61,13 @@ async def send_toggle(
     http: httpx.AsyncClient, request: ToggleRequest
 ) -> ToggleSuccess | ApiFailure:
     """``POST`` one toggle. A timeout or a dropped connection leaves its outcome unknown:
-    the caller re-reads the configuration to find out (``Operation.SAVE`` hints say so)."""
+    the caller re-reads the configuration to find out (``Operation.TOGGLE`` hints say so)."""
     content = json.dumps(request.wire_body(), ensure_ascii=False).encode()
     log.debug("POST toggle: aiEnabled=%s", request.ai_enabled)
-    answer = await exchange(http, "POST", TOGGLE_PATH, Operation.SAVE, content=content)
+    answer = await exchange(http, "POST", TOGGLE_PATH, Operation.TOGGLE, content=content)
     if isinstance(answer, ApiFailure):
         return answer
     payload = answer.json()
     if answer.status != 200 or not isinstance(payload, dict) or payload.get("success") is not True:
-        return _failure_for(answer, payload, Operation.SAVE)
+        return _failure_for(answer, payload, Operation.TOGGLE)
     return ToggleSuccess.model_validate(payload)
