@@ -53,8 +53,11 @@ async def numbers_review(pilot: Pilot, server: DemoServer) -> None:
 
 async def numbers_results(pilot: Pilot, server: DemoServer) -> None:
     """Sent one by one: the middle one is refused (NUMBER_NOT_ON_TRUNK), the others confirmed."""
+    from tui.demo.scenarios import drawn_still
+
     await numbers_review(pilot, server)
     await press(pilot, "enter")
+    await drawn_still(pilot)  # the outcomes reach the screens under the results too
 
 
 async def numbers_after(pilot: Pilot, server: DemoServer) -> None:

@@ -338,6 +338,29 @@ async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10
         await pilot.pause(0.02)
 
 
+async def drawn_still(pilot: Pilot, timeout: float = 5.0) -> None:
+    """Let every visible screen catch up, then run until two frames in a row are the same.
+
+    A screen under a modal (the editor beside the numbers at 160x48) lays out on its
+    own idle; when its widgets change while nothing else wakes it, that layout can wait
+    until the modal closes (Textual 8), and whether it already ran depends on what ran
+    before. A nudge to each screen under the top one makes the snapshot the same every
+    time: the state the user sees once the screen is current again.
+    """
+    for screen in pilot.app.screen_stack[:-1]:
+        screen.check_idle()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    before = pilot.app.export_screenshot()
+    while loop.time() < deadline:
+        await pilot.pause(0.05)
+        now = pilot.app.export_screenshot()
+        if now == before:
+            return
+        before = now
+    raise TimeoutError("the screen did not stop changing")
+
+
 async def typed_credentials(pilot: Pilot, key: str, *, trunk: str | None = None) -> None:
     """An ElevenLabs key and the good Sinch pair typed; ``trunk`` replaces the trunk ID."""
     from tui.demo import sinch

@@ -240,6 +240,11 @@ class DemoState:
         """Called by the POST route after a save: what the real server does next."""
         key = update.get("elevenlabsApiKey")
         if isinstance(key, str) and key and self.webhook_setup is not None:
+            # A new key: the webhook counts as configured once the stand-in says it is
+            # attached (`webhook_attached`), so the demo's extra field never contradicts
+            # the app's after-save check.
+            with self._lock:
+                self._webhook_configured = False
             self.webhook_setup(key)
 
     def webhook_attached(self, webhook_secret: str) -> None:

@@ -46,7 +46,8 @@ def discard_question(changes: int, toggles: int) -> tuple[str, str]:
     what = [plural(changes, "unsaved change")] if changes else []
     if toggles:
         what.append(plural(toggles, "pending number toggle"))
-    return (f"Quit and discard {' and '.join(what)}?", "None of it has been sent to the server.")
+    # A pending toggle may have been sent and refused: none of it is applied, either way.
+    return (f"Quit and discard {' and '.join(what)}?", "None of it is applied on the server.")
 
 
 class NumbersDesk:
