@@ -1,7 +1,7 @@
 """Measure tether-voice's startup, memory and terminal output against a baseline.
 
     uv run python scripts/bench.py [--runs N] [--venvs] [--network] [--uv-run]
-                                   [--importtime] [--json]
+                                   [--importtime] [--json] [--numbers N [--numbers-only]]
 
 Performance claims about the app come from this script, never from timed assertions
 in tests: every number is measured in one run on one machine, next to a baseline
@@ -38,6 +38,9 @@ What it measures, each child in a real pseudo-terminal of 100x30 (xterm-256color
    ``--venvs`` did not build it.
 8. With ``--uv-run``: what ``uv run tether-voice`` costs before the app starts, against
    the installed script of the same environment.
+9. With ``--numbers N``: the numbers table at scale (``benchkit.numbers``): bytes and
+   time per filter keystroke and per cursor move with N numbers, next to the seeded
+   four in the same run. ``--numbers-only`` skips 1-6.
 
 Markdown goes to stdout; with ``--json`` stdout gets JSON instead and the Markdown
 goes to stderr. Progress lines always go to stderr.
@@ -60,10 +63,11 @@ from pathlib import Path
 
 from benchkit.importtime import import_costs
 from benchkit.interpreters import build_venv, current_interpreter
-from benchkit.measure import Limits, measure_all
+from benchkit.measure import Limits, child_env, measure_all
 from benchkit.netreport import network_json, render_commands, render_network
 from benchkit.network import ThrowawayCA
-from benchkit.programs import BARE_GET_SOURCE, BASELINE_SOURCE, FLOOR_SOURCE
+from benchkit.numbers import NumbersRun, measure_numbers, numbers_rows
+from benchkit.programs import APP_MARKER, BARE_GET_SOURCE, BASELINE_SOURCE, FLOOR_SOURCE
 from benchkit.records import (
     CommandCost,
     ImportReport,
@@ -116,7 +120,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--json", action="store_true", help="JSON on stdout (the Markdown goes to stderr)"
     )
+    parser.add_argument(
+        "--numbers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure the numbers table with N numbers (e.g. 5000) against the seeded 4",
+    )
+    parser.add_argument(
+        "--numbers-only", action="store_true", help="with --numbers: measure only the numbers"
+    )
     args = parser.parse_args(argv)
+    if args.numbers_only and not args.numbers:
+        parser.error("--numbers-only needs --numbers N")
     if args.runs < 5:
         parser.error("--runs must be at least 5: a median of fewer says little")
     try:
@@ -131,11 +147,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 @contextlib.contextmanager
-def demo_server() -> Iterator[str]:
-    """A demo server on a free loopback port for the whole run, always stopped."""
-    from tui.demo.server import DemoServer
+def demo_server(numbers: int = 0) -> Iterator[str]:
+    """A demo server on a free loopback port for the whole run, always stopped; with
+    ``numbers``, seeded with that many phone numbers."""
+    from tui.demo.server import DemoServer, DemoState
 
-    server = DemoServer().start()
+    state = DemoState.with_numbers(numbers) if numbers else DemoState.seeded()
+    server = DemoServer(state=state).start()
     try:
         yield server.url
     finally:
@@ -166,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         interaction = Interaction()
         load_before = os.getloadavg()[0]
         loopback = interps if args.venvs else interps[:1]
-        measure_all(loopback, url, args.runs, limits, scratch, interaction)
+        if not args.numbers_only:
+            measure_all(loopback, url, args.runs, limits, scratch, interaction)
         network: list[NetworkRow] = []
         on_network: Interpreter | None = None
         if args.network:
@@ -190,6 +209,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 commands = measure_uv_run(project_script(), args.runs)
             except MeasurementError as error:
                 print(f"[uv run] not measured: {error}", file=sys.stderr)
+        numbers: list[NumbersRun] = []
+        if args.numbers:
+            with demo_server(args.numbers) as many:
+                numbers = measure_numbers(
+                    interps[0].app_argv,
+                    {4: url, args.numbers: many},
+                    args.runs,
+                    child_env(),
+                    scratch,
+                    APP_MARKER,
+                )
         load_note = (
             f"1-minute load average {load_before:.2f} before the runs, "
             f"{os.getloadavg()[0]:.2f} after (other work on the machine shows here)."
@@ -202,7 +232,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     imports.append(import_costs(interp, scratch))
                 except MeasurementError as error:
                     print(f"[{interp.name}] importtime not measured: {error}", file=sys.stderr)
-    report = render_markdown(loopback, interaction, imports, args.runs, load_note)
+    if args.numbers_only:
+        report = f"{load_note}\n"
+    else:
+        report = render_markdown(loopback, interaction, imports, args.runs, load_note)
+    if numbers:
+        report += (
+            f"\nThe numbers table ({args.runs} runs, pooled; a key's bytes are counted until "
+            "the output is quiet for 150 ms, its time is to the last of them):\n\n"
+            + "\n".join(numbers_rows(numbers))
+            + "\n"
+        )
     if network and on_network is not None:
         parts = render_network(network, on_network.name, args.runs, args.flow_runs, args.pause)
         report += "\n".join(parts) + "\n"
@@ -213,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         document = to_json(loopback, interaction, imports, args.runs)
         document["network"] = network_json(network)
         document["commands"] = [asdict(cost) for cost in commands]
+        document["numbers"] = [asdict(run) for run in numbers]
         print(json.dumps(document, indent=2))
     else:
         print(report)

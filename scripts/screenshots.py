@@ -14,14 +14,15 @@ import sys
 from pathlib import Path
 
 from tui.demo.scenarios import SCENARIOS, Scenario
-from tui.demo.server import DemoServer
+from tui.demo.stack import DemoStack
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 
 
 async def render(scenario: Scenario) -> str:
-    with DemoServer() as server:
-        app = scenario.make_app(server)
+    with DemoStack() as stack:
+        server = stack.tether
+        app = scenario.make_app(server, stack.check_settings())
         async with app.run_test(size=scenario.size) as pilot:
             await scenario.steps(pilot, server)
             await pilot.pause()

@@ -9,12 +9,20 @@ from pydantic import SecretStr
 
 from tui.api.client import ConnectionSettings
 from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
+from tui.demo.stack import DemoStack
 
 
 @pytest.fixture
 def demo_server() -> Iterator[DemoServer]:
     with DemoServer() as server:
         yield server
+
+
+@pytest.fixture
+def demo_stack() -> Iterator[DemoStack]:
+    """Tether plus the ElevenLabs and Sinch stand-ins, wired as in ``--demo``."""
+    with DemoStack() as stack:
+        yield stack
 
 
 @pytest.fixture
@@ -38,7 +46,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the fault matrix (fault by phase → outcome) when its tests ran."""
     from tests.fault_matrix_report import RESULTS, render
 
-    if RESULTS:
+    form = ["load", "recheck", "save", "reread"]
+    if any(phase in form for _fault, phase in RESULTS):
         terminalreporter.section("fault matrix: fault by phase → outcome")
-        for line in render(["load", "recheck", "save", "reread"]):
+        for line in render(form):
+            terminalreporter.write_line(line)
+    numbers = ["toggle", "toggle reread"]
+    if any(phase in numbers for _fault, phase in RESULTS):
+        terminalreporter.section("fault matrix, phone numbers: fault by phase → outcome")
+        for line in render(numbers):
             terminalreporter.write_line(line)

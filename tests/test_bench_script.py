@@ -35,6 +35,7 @@ from benchkit import (  # noqa: E402
     report,
     terminal,
 )
+from benchkit import numbers as bench_numbers  # noqa: E402
 
 # --- strip_ansi -----------------------------------------------------------------------
 
@@ -345,3 +346,46 @@ def test_command_costs_are_set_against_the_installed_script() -> None:
         "| `uv run tether-voice --help` | 310 ms [300 ms, 320 ms] | 260 ms | 2 of 2 runs |" in text
     )
     assert "| `tether-voice --help` | 50 ms [50 ms, 50 ms] | — | 0 of 2 runs |" in text
+
+
+# --- the numbers at scale ---------------------------------------------------------------
+
+
+def test_numbers_report_gives_bytes_and_time_per_kind_of_key() -> None:
+    small, large = bench_numbers.NumbersRun(4), bench_numbers.NumbersRun(5000)
+    for run, scale in ((small, 1), (large, 2)):
+        run.open_seconds += [0.1 * scale]
+        run.open_bytes += [20000 * scale]
+        for samples in (run.filter_keys, run.erase_keys, run.down_keys, run.page_keys):
+            samples.bytes += [100 * scale, 300 * scale]
+            samples.seconds += [0.01 * scale, 0.03 * scale]
+    large.failures.append("'Sales Line' not seen within 30 s")
+    text = "\n".join(bench_numbers.numbers_rows([small, large]))
+    assert "| key (median / max) | 4 numbers: bytes | time | 5,000 numbers: bytes | time |" in text
+    assert (
+        "| cursor move (down) | 200 B / 300 B | 20 ms / 30 ms | 400 B / 600 B | 40 ms / 60 ms |"
+        in (text)
+    )
+    assert "5,000 numbers, failed run: 'Sales Line' not seen" in text
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/dev/ptmx") or not Path("/proc/self/status").exists(),
+    reason="needs pseudo-terminals (/dev/ptmx) and /proc",
+)
+def test_the_numbers_measurement_runs_in_a_pty(tmp_path: Path) -> None:
+    """The plumbing works (open, filter, erase, move, quit); it asserts no speed."""
+    from tui.demo.server import DemoState
+
+    with DemoServer(state=DemoState.with_numbers(300)) as server:
+        run = bench_numbers.NumbersRun(300)
+        keys = bench_numbers.Keys(filter_text="43", downs=2, page_downs=1)
+        argv = [sys.executable, "-m", "tui", "--url", server.url]
+        bench_numbers.measure_once(
+            argv, measure.child_env(), tmp_path, run, programs.APP_MARKER, keys
+        )
+    assert run.failures == []
+    assert len(run.open_seconds) == 1 and run.open_bytes[0] > 0
+    assert len(run.filter_keys.bytes) == 2 and min(run.filter_keys.bytes) > 0
+    assert len(run.erase_keys.bytes) == 2 and len(run.down_keys.bytes) == 2
+    assert len(run.page_keys.bytes) == 1

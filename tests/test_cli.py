@@ -63,6 +63,12 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
             if client is not None:
                 runs[-1]["network_alive_in_run"] = client.network.thread.is_alive()
 
+        def exit(self) -> None:
+            pass
+
+        def activity(self) -> str:
+            return "running the app"
+
     monkeypatch.setattr(tui.app, "VoiceConfigApp", FakeApp)
     return runs
 
@@ -196,6 +202,7 @@ def test_no_token_starts_the_app_on_its_sign_in_screen(
     assert run["prefetched"] == []  # nothing was sent at launch: there is no token to send
     assert run["settings"].token.get_secret_value() == ""  # the app asks to sign in
     assert run["token_entry"] == "prod" and run["verify_first"] is False
+    assert run["look_in_keyring"] is True
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "soon"])
@@ -229,16 +236,17 @@ def test_flags_reach_the_client_settings(
     assert not run["client"].network.thread.is_alive()  # closed once the app ended
 
 
-def test_a_stored_token_is_used_when_tether_token_is_unset(
+def test_without_tether_token_the_app_looks_in_the_keyring_after_it_starts(
     monkeypatch: pytest.MonkeyPatch, started: list[dict[str, Any]]
 ) -> None:
-    backend = use_keyring(monkeypatch, MemoryKeyring())
-    backend.set_password(SERVICE, "prod", TOKEN)
+    """The keyring may hang: it is not read before the first frame, but by the app."""
+    monkeypatch.setattr(keyring, "get_keyring", _must_not_be_called)
     assert main(["--profile", "prod"]) == 0
     (run,) = started
-    assert run["prefetched"] == []  # nothing sent at launch: a stored token is verified first
-    assert run["settings"].token.get_secret_value() == TOKEN
-    assert run["verify_first"] is True  # a stored token may have expired
+    assert run["prefetched"] == []  # nothing sent at launch: no token yet
+    assert run["settings"].token.get_secret_value() == ""
+    assert run["look_in_keyring"] is True and run["token_entry"] == "prod"
+    assert run["store"] is not None
 
 
 def test_demo_ignores_profiles_and_tokens(
@@ -282,7 +290,7 @@ def test_show_settings_prints_sources_and_never_the_token(
     out = capsys.readouterr().out
     assert "https://tether.example.com  (profile 'prod' in" in out
     assert "4 s  (--timeout)" in out
-    assert "profile              prod  (TETHER_PROFILE)" in out
+    assert "profile                  prod  (TETHER_PROFILE)" in out
     assert "found  (TETHER_TOKEN)" in out
     assert "(none on this host)" in out
     assert TOKEN not in out

@@ -31,7 +31,7 @@ ROUTES = {
 
 @pytest.fixture
 def server() -> Iterator[LoopbackServer[None]]:
-    with LoopbackServer(None, ROUTES) as running:
+    with LoopbackServer(routes=ROUTES) as running:
         yield running
 
 
@@ -73,7 +73,7 @@ def _read_one_answer(raw: socket.socket) -> bytes:
 
 def test_idle_connections_are_closed_after_the_idle_timeout() -> None:
     with (
-        LoopbackServer(None, ROUTES, idle_timeout=0.2) as server,
+        LoopbackServer(routes=ROUTES, idle_timeout=0.2) as server,
         socket.create_connection(("127.0.0.1", server.port), timeout=3) as raw,
     ):
         raw.sendall(b"GET /things/a/parts/b HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -84,7 +84,7 @@ def test_idle_connections_are_closed_after_the_idle_timeout() -> None:
 
 
 def test_stop_closes_idle_keep_alive_connections() -> None:
-    server = LoopbackServer(None, ROUTES).start()
+    server = LoopbackServer(routes=ROUTES).start()
     http = httpx.Client(base_url=server.url, verify=False)
     http.get("/things/a/parts/b")
     assert server.open_connections == 1

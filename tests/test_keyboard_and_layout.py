@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from textual.widgets import DataTable
 
 from tests.screen_text import screen_text
 from tests.test_editor_flows import editor, make_app, status_text
@@ -16,6 +15,7 @@ from tui.screens.editor import EditorScreen
 from tui.screens.help import HelpScreen
 from tui.screens.phone_numbers import PhoneNumbersScreen
 from tui.screens.sign_in import SignInScreen
+from tui.widgets.phone_numbers import PhoneNumbersTable
 
 
 def fully_visible(screen: EditorScreen, selector: str) -> bool:
@@ -72,6 +72,7 @@ async def test_help_lists_every_shown_binding(demo_server: DemoServer) -> None:
         listed = {binding.action for _, bindings in help_screen.sections for binding in bindings}
         assert {"review", "reload", "toggle_reveal", "phone_numbers", "help", "quit"} <= listed
         assert {"confirm", "back"} <= listed
+        assert {"act('toggle')", "act('agent')", "act('review')", "clear_filter"} <= listed
 
 
 async def test_phone_numbers_table_lists_every_number(demo_server: DemoServer) -> None:
@@ -81,11 +82,15 @@ async def test_phone_numbers_table_lists_every_number(demo_server: DemoServer) -
         await pilot.pause()
         screen = pilot.app.screen
         assert isinstance(screen, PhoneNumbersScreen)
-        table = screen.query_one(DataTable)
-        assert table.row_count == 4
-        rows = [table.get_row_at(index) for index in range(table.row_count)]
-        assert rows[0][:2] == ["+14165550101", "✓ on"]
-        assert any(row[1] == "✗ off" for row in rows)
+        table = screen.query_one(PhoneNumbersTable)
+        assert table.rows == [0, 1, 2, 3]
+        shown = screen_text(pilot.app)
+        for line in (
+            "+14165550101  on   Sales Line",
+            "+14165550102  off  —",
+            "+14165550104  off  After Hours",
+        ):
+            assert line in shown
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, EditorScreen)
 
@@ -96,7 +101,12 @@ async def test_wide_terminal_shows_the_numbers_beside_the_form(demo_server: Demo
         screen = editor(pilot)
         assert screen.has_class("-wide")
         assert screen.query_one("#numbers-panel").display
-        assert screen.query_one("#numbers-panel DataTable", DataTable).row_count == 4
+        assert screen.query_one("#numbers-panel PhoneNumbersTable", PhoneNumbersTable).rows == [
+            0,
+            1,
+            2,
+            3,
+        ]
     async with make_app(demo_server).run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         assert not editor(pilot).query_one("#numbers-panel").display

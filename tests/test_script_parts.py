@@ -130,5 +130,5 @@ def test_exit_code_by_failure_kind(kind: FailureKind, code: ExitCode) -> None:
 
 
 def test_exit_codes_are_distinct_and_documented() -> None:
-    assert [int(code) for code in ExitCode] == [0, 1, 2, 3, 4, 130]
+    assert [int(code) for code in ExitCode] == [0, 1, 2, 3, 4, 5, 6, 130]
     assert all(code.__doc__ for code in ExitCode)

@@ -28,11 +28,12 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def cli(
     demo_server: DemoServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Cli:
-    """``cli(*args, stdin=...)``: run ``set`` against the demo server."""
+    """``cli(*args, stdin=...)``: run ``set`` against the demo server (its credential
+    checks are off: they are tested in ``test_script_checks.py``)."""
 
     def run(*args: str, stdin: str | io.StringIO | None = None) -> Result:
         given = io.StringIO(stdin) if isinstance(stdin, str) else stdin
-        argv = ["set", "--url", demo_server.url, "--timeout", "5", *args]
+        argv = ["set", "--url", demo_server.url, "--timeout", "5", "--no-check", *args]
         return run_cli(capsys, argv, stdin=given, monkeypatch=monkeypatch)
 
     return run

@@ -116,6 +116,11 @@ def test_rows_name_every_setting_and_its_source() -> None:
         "connect_timeout",
         "ca_bundle",
         "allow_insecure_http",
+        "check_credentials",
+        "probe_write_permissions",
+        "elevenlabs_url",
+        "sinch_auth_url",
+        "sinch_est_url",
     }
 
 

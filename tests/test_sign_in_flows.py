@@ -193,3 +193,29 @@ async def test_cancelling_sign_in_after_a_401_keeps_the_edits_and_offers_ctrl_l(
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
+
+
+async def test_a_password_typed_in_one_burst_after_enter_lands_in_the_password_box(
+    demo_server: DemoServer,
+) -> None:
+    """Over a slow link the email, enter and the password arrive together: not one key of
+    the password may land in the Email box, which shows what it holds in clear text."""
+    from textual import events
+
+    app = app_for(demo_server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        screen.query_one("#signin-email").focus()
+        await pilot.pause()
+        driver = app._driver
+        assert driver is not None
+        for char in "a@b.c":
+            driver.send_message(events.Key(char, char))
+        driver.send_message(events.Key("enter", "\r"))
+        for char in "pw":  # no waiting between keys
+            driver.send_message(events.Key(char, char))
+        await pilot.pause(0.2)
+        assert screen.query_one("#signin-email", Input).value == "a@b.c"
+        assert screen.query_one("#signin-password", Input).value == "pw"

@@ -10,15 +10,14 @@ from __future__ import annotations
 import pytest
 
 from tui.demo.scenarios import SCENARIOS, Scenario
-from tui.demo.server import DemoServer
+from tui.demo.stack import DemoStack
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
 def test_screen_state(
-    scenario: Scenario, demo_server: DemoServer, snap_compare, monkeypatch: pytest.MonkeyPatch
+    scenario: Scenario, demo_stack: DemoStack, snap_compare, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)  # restored after; make_app may set it
-    app = scenario.make_app(demo_server)
-    assert snap_compare(
-        app, terminal_size=scenario.size, run_before=scenario.run_before(demo_server)
-    )
+    server = demo_stack.tether
+    app = scenario.make_app(server, demo_stack.check_settings())
+    assert snap_compare(app, terminal_size=scenario.size, run_before=scenario.run_before(server))

@@ -142,8 +142,20 @@ def test_the_first_frame_imports_only_what_it_shows() -> None:
         "tui.screens.sign_in",
         "tui.screens.help",
         "tui.screens.phone_numbers",
+        "tui.screens.numbers_desk",
+        "tui.screens.numbers_review",
+        "tui.screens.agent_picker",
+        "tui.widgets.numbers_panel",
+        "tui.widgets.phone_numbers",
+        "tui.numbers.state",
+        "tui.api.numbers",
         "textual.widgets._data_table",
         "tui.demo.server",
+        "tui.api.checks",
+        "tui.checks.plan",
+        "tui.checks.verdict",
+        "tui.screens.editor_checks",
+        "tui.widgets.check_lines",
     ]
     code = (
         "import sys, tui.cli, tui.startup, tui.api.client, tui.app; "

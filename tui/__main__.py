@@ -1,5 +1,5 @@
 """``python -m tui`` is the same as the ``tether-voice`` command."""
 
-from tui.cli import main
+from tui.command import main
 
-raise SystemExit(main())
+main()

@@ -12,6 +12,7 @@ from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
+from tui.checks.settings import OFF, CheckSettings
 from tui.screens.editor import EditorScreen
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ class VoiceConfigApp(App[None]):
         store: TokenStore | None = None,
         token_entry: str | None = None,
         verify_first: bool = False,
+        checks: CheckSettings = OFF,
+        look_in_keyring: bool = False,
         client: VoiceConfigClient | None = None,
     ) -> None:
         super().__init__()
@@ -76,6 +79,11 @@ class VoiceConfigApp(App[None]):
         self.token_entry = token_entry
         self.verify_first = verify_first
         """The token came from the keyring and may have expired: check it before use."""
+        self.checks = checks
+        """Credential checks with ElevenLabs and Sinch; off unless the caller passes them
+        (the command line always does), so an embedded app never contacts a third party."""
+        self.look_in_keyring = look_in_keyring
+        """No token given: look in the keyring (in a worker, after the first frame) first."""
         self.client = client or VoiceConfigClient(settings)
         """The session's connection (given when the command line already sent the first
         requests with it); closed when the app ends."""
@@ -116,6 +124,14 @@ class VoiceConfigApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every editor action by name, next to Textual's own (theme, keys…)."""
         yield from super().get_system_commands(screen)
+        focused = screen.focused  # e.g. the numbers table: its keys by name too
+        for binding in getattr(focused, "BINDINGS", ()) if focused is not None else ():
+            if isinstance(binding, Binding) and binding.show and binding.tooltip:
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip} ({binding.key})",
+                    partial(focused.run_action, binding.action),
+                )
         editor = next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
         if editor is None:
             return
@@ -134,6 +150,16 @@ class VoiceConfigApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self._describe_session()
+
+    def activity(self) -> str:
+        """What a signal would cut short now, for the line printed once the app has closed."""
+        editor = next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
+        if editor is not None and editor.busy == "saving":
+            return (
+                f"saving to {self.target_label}: its outcome is unknown — check with "
+                "`tether-voice show`"
+            )
+        return "running the app"
 
     async def on_unmount(self) -> None:
         await self.client.aclose()

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from tui.settings import Flags
@@ -36,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
             "Settings: flags > environment (TETHER_URL, TETHER_PROFILE) > the profile in the "
             "config file (TETHER_VOICE_CONFIG, or config.toml in your config directory) > "
             "defaults. The bearer token comes from TETHER_TOKEN, else the OS keyring "
-            "(never from the command line, where it would land in shell history)."
+            "(never from the command line, where it would land in shell history). "
+            "Newly typed credentials are checked with ElevenLabs and Sinch from this "
+            "machine before a save; --no-check turns that off."
         ),
     )
     parser.add_argument(
@@ -83,6 +85,21 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the settings in force and where each came from, then exit",
     )
+    from tui.script.check_options import add_check_options
+
+    add_check_options(parser, after_command=False)
+    parser.add_argument(
+        "--log-file",
+        type=Path,
+        metavar="PATH",
+        help="append a debug log to PATH, created readable by you only; never holds a "
+        "secret, token or body (env: TETHER_VOICE_LOG)",
+    )
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="print the versions of tether-voice, Textual, httpx and Python, then exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser(
         "demo-server",
@@ -95,14 +112,27 @@ def _parser() -> argparse.ArgumentParser:
         "--fault",
         action="append",
         default=[],
-        metavar="KIND",
-        help="inject a fault into the next API request (repeatable; see the README for kinds)",
+        metavar="[SERVER:]KIND",
+        help="inject a fault into the next request to SERVER (tether, elevenlabs, sinch-auth, "
+        "sinch-est; default tether); repeatable; see the README for kinds",
     )
     demo.add_argument(
         "--delay", type=float, default=3.0, help="seconds for the 'delay' fault (default: 3)"
     )
     demo.add_argument(
         "--empty", action="store_true", help="start with nothing configured instead of demo data"
+    )
+    demo.add_argument(
+        "--numbers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed N phone numbers in all, to try the numbers table at scale",
+    )
+    demo.add_argument(
+        "--tether-only",
+        action="store_true",
+        help="run the Tether demo server alone, without the ElevenLabs and Sinch stand-ins",
     )
     logout = sub.add_parser(
         "logout",
@@ -118,14 +148,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, with the versions looked up only when asked (not on every start)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.update(nargs=0, default=argparse.SUPPRESS)
+        super().__init__(option_strings, argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        from tui.diagnostics import version_text
+
+        print(version_text())  # stdout, as argparse's own "version" action does
+        parser.exit(0)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Ctrl+C, SIGTERM and SIGHUP end any of them cleanly, at any
+    moment, with one line and exit status 128 + the signal's number (``tui.shutdown``)."""
+    from tui import shutdown
+
+    return shutdown.run(lambda: _main(argv), prog="tether-voice")
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    _start_log(parser, args)
     if args.command == "demo-server":
         return _run_demo_server(parser, args)
     if args.command == "logout":
         return _run_logout(parser, args)
-    if args.command in ("show", "set"):
+    if args.command in ("show", "set", "check", "numbers"):
         from tui.script.commands import run
 
         return run(args, _flags(args))
@@ -134,7 +187,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run_app(parser, args)
 
 
+def _start_log(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The debug log, if asked for; imported only then, so a normal start pays nothing."""
+    path = args.log_file or os.environ.get("TETHER_VOICE_LOG", "").strip()
+    if not path:
+        return
+    from tui import shutdown
+    from tui.diagnostics import LogFileError, start_log, stop_log
+
+    try:
+        handler = start_log(Path(path), args.command or "app")
+    except LogFileError as exc:
+        _fail(parser, str(exc))
+    shutdown.add_cleanup(lambda: stop_log(handler))
+
+
 def _flags(args: argparse.Namespace) -> Flags:
+    from tui.script.check_options import check_flags
     from tui.settings import Flags
 
     return Flags(
@@ -144,6 +213,7 @@ def _flags(args: argparse.Namespace) -> Flags:
         connect_timeout=args.connect_timeout,
         ca_bundle=args.ca_bundle,
         allow_insecure_http=args.allow_insecure_http,
+        **check_flags(args),
     )
 
 
@@ -154,14 +224,32 @@ def _fail(parser: argparse.ArgumentParser, message: str) -> NoReturn:
 
 def _run_demo_server(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from tui.demo.faults import Fault
-    from tui.demo.server import serve_forever_cli
+    from tui.demo.stack import parse_fault_spec, serve_stack_cli
 
     try:
-        faults = [Fault(kind) for kind in args.fault]
+        faults = [parse_fault_spec(spec) for spec in args.fault]
     except ValueError as exc:
         kinds = ", ".join(fault.value for fault in Fault)
         parser.error(f"{exc}; known kinds: {kinds}")
-    serve_forever_cli(args.host, args.port, faults, args.delay, args.empty)
+    from tui.shutdown import doing
+
+    if args.tether_only:
+        from tui.demo.server import serve_forever_cli
+
+        if any(server != "tether" for server, _fault in faults):
+            parser.error("--tether-only runs no stand-in to inject a fault into")
+        with doing("running the demo server (it has stopped)"):
+            serve_forever_cli(
+                args.host,
+                args.port,
+                [f for _s, f in faults],
+                args.delay,
+                args.empty,
+                args.numbers,
+            )
+        return 0
+    with doing("running the demo servers (they have stopped)"):
+        serve_stack_cli(args.host, args.port, args.fault, args.delay, args.empty, args.numbers)
     return 0
 
 
@@ -195,15 +283,25 @@ def _run_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         else ""
     )
     if not store.available():
+        problem = store.problem
+        if problem is not None and problem.kind != "none":  # timed out, failed, prompts
+            _fail(parser, f"{problem.cause}: nothing was removed for '{entry}'.")
         print(f"No keyring backend here: nothing was stored for '{entry}'.{env_note}")
         return 0
     backend = store.backend_name()
     if store.load(entry) is None:
-        if not store.available():  # the keyring failed while looking
-            _fail(parser, f"The keyring ({backend}) could not be read; nothing was removed.")
+        if store.problem is not None:  # the keyring failed or hung while looking
+            _fail(parser, f"{store.problem.cause}: nothing was removed for '{entry}'.")
         print(f"No token is stored for '{entry}' in the keyring ({backend}).{env_note}")
         return 0
     if not store.delete(entry):
+        problem = store.problem
+        if problem is not None and problem.kind == "timed out":
+            _fail(
+                parser,
+                f"{problem.cause}: whether the token for '{entry}' was removed is unknown; "
+                "run logout again to check.",
+            )
         print(
             f"Could not remove the token for '{entry}' from the keyring ({backend}).",
             file=sys.stderr,
@@ -216,6 +314,7 @@ def _run_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
 def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Print each setting, its value and its source; the token only as where it is."""
     from tui.api.transport import insecure_url_reason
+    from tui.auth.keyring_calls import DEADLINE_ENV
     from tui.auth.token_source import pick_token
     from tui.auth.token_store import TokenStore
     from tui.settings import ConfigError, load_settings
@@ -230,16 +329,23 @@ def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     entry = settings.token_entry
     _token, source = pick_token(os.environ, store, entry)
     where = {"env": "TETHER_TOKEN", "keyring": f"keyring entry '{entry}'"}
-    rows.append(("token", "found" if source else "(none: sign in)", where.get(source or "", "")))
-    rows.append(("keyring", store.backend_name() or "(none on this host)", ""))
+    problem = store.problem
+    unknown = problem is not None and problem.kind != "none"
+    found = "found" if source else "unknown" if unknown else "(none: sign in)"
+    rows.append(("token", found, where.get(source or "", "")))
+    keyring = store.backend_name() or (problem.cause if unknown else "(none on this host)")
+    rows.append(("keyring", keyring, ""))
+    deadline_from = DEADLINE_ENV if os.environ.get(DEADLINE_ENV, "").strip() else "built-in default"
+    rows.append(("keyring_timeout", f"{store.deadline:g} s", deadline_from))
     width = max(len(name) for name, _value, _source in rows)
     for name, value, origin in rows:
         print(f"  {name:<{width}}  {value}" + (f"  ({origin})" if origin else ""))
     reason = (
         insecure_url_reason(settings.url, settings.allow_insecure_http) if settings.url else None
     )
-    if reason:
-        print(f"warning: {reason}")
+    for problem in (reason, settings.issuer_url_problem()):
+        if problem:
+            print(f"warning: {problem}")
     return 0
 
 
@@ -251,40 +357,52 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     server = None
     app_options: dict[str, object] = {}
     if args.demo:
-        # The demo ignores profiles and tokens: it is its own instance with a known token.
-        from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
+        # The demo ignores profiles and tokens: it is its own instance with a known token,
+        # and its own ElevenLabs and Sinch stand-ins for the credential checks.
+        from tui.demo.server import SUPERADMIN_TOKEN
+        from tui.demo.stack import DemoStack
 
-        server = DemoServer().start()
+        server = DemoStack(webhook_delay=1.5).start()
         settings = ConnectionSettings(
-            server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=args.timeout or 15.0
+            server.tether.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=args.timeout or 15.0
+        )
+        app_options["checks"] = server.check_settings(
+            enabled=args.check_credentials is not False,
+            probe_writes=args.probe_write_permissions is not False,
         )
     else:
         from tui.auth.token_store import TokenStore
         from tui.startup import StartupError, startup_plan
 
-        store = TokenStore()
         try:
-            plan = startup_plan(_flags(args), environ=os.environ, store=store)
+            # No store: the keyring is not read before the first frame (it may hang).
+            plan = startup_plan(_flags(args), environ=os.environ)
         except StartupError as exc:
             _fail(parser, str(exc))
-        # No token yet: the app opens its sign-in screen before loading anything.
+        # No token yet: the app looks in the keyring, then opens its sign-in screen.
         settings = plan.settings.connection(plan.token or SecretStr(""))
         app_options = {
             "profile": plan.settings.profile,
-            "store": store,
+            "store": TokenStore(),
             "token_entry": plan.token_entry,
             "verify_first": plan.verify_first,
+            "checks": plan.settings.checks(),
+            "look_in_keyring": plan.token is None,
         }
 
     # A token at hand (--demo, TETHER_TOKEN): the first requests leave now, while the UI
-    # imports and builds; a stored token is checked first, so nothing is sent early then.
+    # imports and builds; a stored token is checked first, so nothing is sent early then
+    # (nor without a token: the app looks in the keyring, or asks to sign in).
+    from tui import shutdown
     from tui.api.prefetch import prefetching_client
 
     client = prefetching_client(settings, prefetch=not app_options.get("verify_first"))
     try:
         from tui.app import VoiceConfigApp
 
-        VoiceConfigApp(settings, demo=server is not None, client=client, **app_options).run()  # type: ignore[arg-type]
+        app = VoiceConfigApp(settings, demo=server is not None, client=client, **app_options)  # type: ignore[arg-type]
+        with shutdown.app_running(app.exit, app.activity):
+            app.run()
     finally:
         client.close()
         if server is not None:

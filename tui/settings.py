@@ -41,15 +41,25 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from tui.checks.settings import (
+    DEFAULT_ELEVENLABS_URL,
+    DEFAULT_SINCH_AUTH_URL,
+    DEFAULT_SINCH_EST_URL,
+)
+
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from tui.api.client import ConnectionSettings
+    from tui.checks.settings import CheckSettings
 
 APP_NAME = "tether-voice"
 CONFIG_ENV = "TETHER_VOICE_CONFIG"
 URL_ENV = "TETHER_URL"
 PROFILE_ENV = "TETHER_PROFILE"
+ELEVENLABS_URL_ENV = "TETHER_VOICE_ELEVENLABS_URL"
+SINCH_AUTH_URL_ENV = "TETHER_VOICE_SINCH_AUTH_URL"
+SINCH_EST_URL_ENV = "TETHER_VOICE_SINCH_EST_URL"
 DEFAULT_ENTRY = "default"
 """The keyring entry when no URL is known at all (nothing is ever stored under it)."""
 
@@ -83,7 +93,26 @@ class Profile(BaseModel):
     """Allow http:// to a host that is not this machine. The token then crosses the
     network unencrypted: only for a trusted lab network."""
 
-    @field_validator("url")
+    check_credentials: bool = True
+    """Before a save, check newly typed credentials with ElevenLabs and Sinch (from this
+    machine), and after it, ElevenLabs' post-call webhook. false: never contact them."""
+
+    probe_write_permissions: bool = False
+    """Also check that the ElevenLabs key may write agents and webhooks, with two POSTs
+    that ElevenLabs refuses before creating anything (observed behaviour, not
+    documented: hence off unless asked for)."""
+
+    elevenlabs_url: str = DEFAULT_ELEVENLABS_URL
+    """The ElevenLabs API the checks ask; e.g. https://api.eu.residency.elevenlabs.io for
+    EU data-residency keys."""
+
+    sinch_auth_url: str = DEFAULT_SINCH_AUTH_URL
+    """Sinch's OAuth server, which gets the EST key ID and secret."""
+
+    sinch_est_url: str = DEFAULT_SINCH_EST_URL
+    """Sinch's Elastic SIP Trunking API, asked about the trunk with a short-lived token."""
+
+    @field_validator("url", "elevenlabs_url", "sinch_auth_url", "sinch_est_url")
     @classmethod
     def _clean_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
@@ -133,6 +162,11 @@ class Flags:
     connect_timeout: float | None = None
     ca_bundle: Path | None = None
     allow_insecure_http: bool = False
+    check_credentials: bool | None = None
+    probe_write_permissions: bool | None = None
+    elevenlabs_url: str | None = None
+    sinch_auth_url: str | None = None
+    sinch_est_url: str | None = None
 
 
 _FLAG_NAMES = {
@@ -142,8 +176,24 @@ _FLAG_NAMES = {
     "connect_timeout": "--connect-timeout",
     "ca_bundle": "--ca-bundle",
     "allow_insecure_http": "--allow-insecure-http",
+    "check_credentials": "--check / --no-check",
+    "probe_write_permissions": "--probe-write-permissions",
+    "elevenlabs_url": "--elevenlabs-url",
+    "sinch_auth_url": "--sinch-auth-url",
+    "sinch_est_url": "--sinch-est-url",
 }
-_ENV_NAMES = {"url": URL_ENV, "profile": PROFILE_ENV}
+_ENV_NAMES = {
+    "url": URL_ENV,
+    "profile": PROFILE_ENV,
+    "elevenlabs_url": ELEVENLABS_URL_ENV,
+    "sinch_auth_url": SINCH_AUTH_URL_ENV,
+    "sinch_est_url": SINCH_EST_URL_ENV,
+}
+_ISSUER_URLS = {
+    "elevenlabs_url": "The ElevenLabs URL",
+    "sinch_auth_url": "The Sinch auth URL",
+    "sinch_est_url": "The Sinch EST URL",
+}
 
 
 @dataclass(frozen=True)
@@ -158,6 +208,11 @@ class ResolvedSettings:
     allow_insecure_http: bool
     sources: Mapping[str, Origin] = field(default_factory=dict)
     config_path: Path | None = None
+    check_credentials: bool = True
+    probe_write_permissions: bool = False
+    elevenlabs_url: str = DEFAULT_ELEVENLABS_URL
+    sinch_auth_url: str = DEFAULT_SINCH_AUTH_URL
+    sinch_est_url: str = DEFAULT_SINCH_EST_URL
 
     @property
     def token_entry(self) -> str:
@@ -188,6 +243,35 @@ class ResolvedSettings:
             ca_bundle=self.ca_bundle,
         )
 
+    def checks(self) -> CheckSettings:
+        """The credential checks' settings: on or off, write probes, the issuers' URLs."""
+        from tui.checks.settings import CheckSettings
+
+        source = self.describe_source("check_credentials")
+        return CheckSettings(
+            enabled=self.check_credentials,
+            probe_writes=self.probe_write_permissions,
+            elevenlabs_url=self.elevenlabs_url,
+            sinch_auth_url=self.sinch_auth_url,
+            sinch_est_url=self.sinch_est_url,
+            off_note=f"Credential checks are off ({source}): nothing was asked.",
+        )
+
+    def issuer_url_problem(self) -> str | None:
+        """Why an issuer URL cannot be used, naming where it came from; None when the
+        URLs are fine or the checks are off (then nothing is sent to them)."""
+        if not self.check_credentials:
+            return None
+        from tui.api.transport import issuer_url_reason
+
+        for name, what in _ISSUER_URLS.items():
+            problem = issuer_url_reason(
+                getattr(self, name), f"{what} (from {self.describe_source(name)})"
+            )
+            if problem:
+                return problem
+        return None
+
     def describe_source(self, name: str) -> str:
         """Where setting ``name`` came from, in words (``--url``, ``TETHER_URL``, ...)."""
         origin = self.sources.get(name, Origin.DEFAULT)
@@ -211,6 +295,11 @@ class ResolvedSettings:
             "connect_timeout": f"{self.connect_timeout:g} s",
             "ca_bundle": self.ca_bundle or "(SSL_CERT_FILE, SSL_CERT_DIR or built-in roots)",
             "allow_insecure_http": "yes" if self.allow_insecure_http else "no",
+            "check_credentials": "yes" if self.check_credentials else "no",
+            "probe_write_permissions": "yes" if self.probe_write_permissions else "no",
+            "elevenlabs_url": self.elevenlabs_url,
+            "sinch_auth_url": self.sinch_auth_url,
+            "sinch_est_url": self.sinch_est_url,
         }
         return [(name, str(value), self.describe_source(name)) for name, value in values.items()]
 
@@ -315,6 +404,19 @@ def resolve_settings(
     insecure, sources["allow_insecure_http"] = _pick(
         True if flags.allow_insecure_http else None, None, from_profile("allow_insecure_http")
     )
+    check, sources["check_credentials"] = _pick(
+        flags.check_credentials, None, from_profile("check_credentials")
+    )
+    probe, sources["probe_write_permissions"] = _pick(
+        flags.probe_write_permissions, None, from_profile("probe_write_permissions")
+    )
+    issuer_urls: dict[str, str] = {}
+    for setting in _ISSUER_URLS:
+        value, sources[setting] = _pick(
+            getattr(flags, setting), environ.get(_ENV_NAMES[setting]), from_profile(setting)
+        )
+        if value:
+            issuer_urls[setting] = value.strip().rstrip("/")
     return ResolvedSettings(
         url=url.strip().rstrip("/") if url else None,
         profile=name,
@@ -324,6 +426,9 @@ def resolve_settings(
         allow_insecure_http=bool(insecure),
         sources=sources,
         config_path=config_path,
+        check_credentials=check if check is not None else defaults["check_credentials"].default,
+        probe_write_permissions=bool(probe),
+        **issuer_urls,
     )
 
 

@@ -8,7 +8,10 @@ The command line calls :func:`startup_plan` and exits with a clear message on a
   False go to the sign-in screen saying the stored token is invalid or expired;
 - no token: the sign-in screen.
 
-No Textual and no HTTP here; the keyring is read only when ``TETHER_TOKEN`` is unset.
+No Textual and no HTTP here. The keyring is read only when ``TETHER_TOKEN`` is unset,
+and only when a ``store`` is passed: scripts pass one and wait (at most the keyring
+deadline) before their first request; the app passes none, so its first frame never
+waits for the keyring, and looks the token up in a worker once it is on screen.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from tui.api.transport import (
     insecure_url_reason,
     token_problem,
 )
-from tui.auth.token_source import TokenSource, pick_token
+from tui.auth.token_source import TokenSource, env_token, pick_token
 from tui.settings import ConfigError, Flags, ResolvedSettings, load_settings
 
 if TYPE_CHECKING:
@@ -69,8 +72,12 @@ class StartupPlan:
         return self.settings.connection(chosen)
 
 
-def startup_plan(flags: Flags, *, environ: Mapping[str, str], store: TokenStore) -> StartupPlan:
+def startup_plan(
+    flags: Flags, *, environ: Mapping[str, str], store: TokenStore | None = None
+) -> StartupPlan:
     """Resolve the settings, check the transport is safe, and pick the token.
+
+    ``store`` None: ``TETHER_TOKEN`` only; the caller looks in the keyring itself.
 
     Raises:
         StartupError: a config problem, no URL, an unsafe URL or an unusable CA bundle.
@@ -93,8 +100,11 @@ def startup_plan(flags: Flags, *, environ: Mapping[str, str], store: TokenStore)
         build_verify(settings.ca_bundle, environ, url=settings.url)
     except TransportConfigError as exc:
         raise StartupError(str(exc)) from None
+    issuer_problem = settings.issuer_url_problem()
+    if issuer_problem:
+        raise StartupError(issuer_problem)
     entry = settings.token_entry
-    token, source = pick_token(environ, store, entry)
+    token, source = pick_token(environ, store, entry) if store is not None else env_token(environ)
     problem = token_problem(token) if token is not None else None
     if problem and source == "env":
         raise StartupError(f"TETHER_TOKEN cannot be used: {problem}. Set it to the token alone.")

@@ -9,5 +9,6 @@ Python puts on ``sys.path``, so this package imports as ``benchkit``.
 - ``measure``: the measurements themselves, and the round-robin over programs
 - ``interpreters``: the interpreters compared (this one, throwaway venvs)
 - ``importtime``: the ``-X importtime`` report of the startup path
+- ``numbers``: the numbers table at scale (bytes and time per filter key and cursor move)
 - ``report``: formatting, and the Markdown and JSON renderings
 """

@@ -34,6 +34,7 @@ from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
 from tui.api.session import NetworkSession, SessionClosed
 
 if TYPE_CHECKING:
+    from tui.api.number_models import Prompt, ToggleRequest, ToggleSuccess
     from tui.api.prefetch import EarlyAnswers
 
 CONFIG_PATH = "/api/calls/voice-ai/config"
@@ -125,8 +126,20 @@ class VoiceConfigClient:
             or not isinstance(payload, dict)
             or payload.get("success") is not True
         ):
-            return _failure_for(answer, payload, Operation.SAVE)
+            return failure_for(answer, payload, Operation.SAVE)
         return SaveSuccess.model_validate(payload)
+
+    async def load_agents(self) -> list[Prompt] | ApiFailure:
+        """The agents (prompts) a number can be linked to; see :mod:`tui.api.numbers`."""
+        from tui.api.numbers import fetch_agents
+
+        return await fetch_agents(self)
+
+    async def toggle(self, request: ToggleRequest) -> ToggleSuccess | ApiFailure:
+        """Switch AI on or off for one phone number; see :mod:`tui.api.numbers`."""
+        from tui.api.numbers import send_toggle
+
+        return await send_toggle(self, request)
 
     async def _request(
         self, method: str, operation: Operation, request: SaveRequest | None = None
@@ -176,7 +189,7 @@ def _loaded(answer: Answer | ApiFailure) -> VoiceAiConfig | ApiFailure:
         return answer
     payload = answer.json()
     if answer.status != 200 or not isinstance(payload, dict) or payload.get("success") is False:
-        return _failure_for(answer, payload, Operation.LOAD)
+        return failure_for(answer, payload, Operation.LOAD)
     try:
         return VoiceAiConfig.model_validate(payload)
     except ValidationError as exc:
@@ -185,7 +198,8 @@ def _loaded(answer: Answer | ApiFailure) -> VoiceAiConfig | ApiFailure:
         )
 
 
-def _failure_for(answer: Answer, payload: Any, operation: Operation) -> ApiFailure:
+def failure_for(answer: Answer, payload: Any, operation: Operation) -> ApiFailure:
+    """An answer that is not success, as a failure (shared by every call to this instance)."""
     if 300 <= answer.status < 400:
         return redirect_failure(operation, answer.status, answer.location)
     if answer.status == 200:

@@ -33,7 +33,7 @@ from tui.api.failures import (
     network_hint,
     timeout_hint,
 )
-from tui.api.transport import build_verify, tls_failure_reason
+from tui.api.transport import build_verify, describe_proxy, tls_failure_reason
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """Answers larger than this are refused unread: a config is a few kilobytes, and a
@@ -118,6 +118,8 @@ def open_client(
         TransportConfigError: the CA bundle cannot be used.
         httpx.InvalidURL: ``base_url`` is not a URL httpx accepts.
     """
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("client for %s: %s", base_url, describe_proxy(base_url))
     return httpx.AsyncClient(
         base_url=base_url,
         headers={"Accept": "application/json", "User-Agent": "tether-voice", **(headers or {})},
@@ -141,6 +143,7 @@ async def exchange(
     operation: Operation,
     *,
     content: bytes | None = None,
+    content_type: str = "application/json",
     headers: Mapping[str, str] | None = None,
 ) -> Answer | ApiFailure:
     """Send one request and read its answer (capped); never raises for the network.
@@ -150,7 +153,7 @@ async def exchange(
     """
     sent_headers = dict(headers or {})
     if content is not None:
-        sent_headers["Content-Type"] = "application/json"
+        sent_headers["Content-Type"] = content_type
     started = time.perf_counter()
     try:
         try:
@@ -173,7 +176,7 @@ async def exchange(
         # a save's outcome is then unknown, exactly as after a timeout.
         maybe_sent = not isinstance(exc, httpx.ConnectError | httpx.ProxyError)
         hint = network_hint(operation)
-        if maybe_sent and operation is Operation.SAVE:
+        if maybe_sent and operation.writes:
             hint = timeout_hint(operation)
         return ApiFailure(
             FailureKind.NETWORK,

@@ -26,8 +26,19 @@ class Operation(Enum):
 
     LOAD = "load"
     SAVE = "save"
+    TOGGLE = "toggle"
+    """AI on or off for one phone number: a write, sent in a batch; a failed one stays
+    pending, and the re-read after the batch settles one whose answer was lost."""
     SIGN_IN = "sign in"
     """Login, verify-token and profile: there is no form yet, so no edits to keep."""
+    CHECK = "check"
+    """A credential check with ElevenLabs or Sinch: its failures become "not checked"
+    lines (``tui.checks``), never an error of the app's own."""
+
+    @property
+    def writes(self) -> bool:
+        """A request that changes the server: cut off once sent, its outcome is unknown."""
+        return self in (Operation.SAVE, Operation.TOGGLE)
 
 
 class FailureKind(Enum):
@@ -58,8 +69,11 @@ class Wording:
     then_reload: str
     retry_load: str
     retry_save: str
+    retry_toggle: str
+    settle_toggle: str
     sign_in: str
     kept: str
+    toggle_kept: str
 
 
 APP_WORDING = Wording(
@@ -68,8 +82,11 @@ APP_WORDING = Wording(
     then_reload="Then reload (ctrl+r).",
     retry_load="retry (ctrl+r)",
     retry_save="retry (ctrl+s)",
+    retry_toggle="retry (ctrl+s in the numbers)",
+    settle_toggle="the re-read after the batch says whether it was",
     sign_in="Sign in again as a superadmin (ctrl+l)",
     kept=" Your edits are kept.",
+    toggle_kept=" It stays pending for a retry.",
 )
 SCRIPT_WORDING = Wording(
     reload="run `tether-voice show`",
@@ -77,8 +94,11 @@ SCRIPT_WORDING = Wording(
     then_reload="Then run the command again.",
     retry_load="retry (run the command again)",
     retry_save="retry (run the command again)",
+    retry_toggle="retry (run the command again)",
+    settle_toggle="check with `tether-voice numbers`",
     sign_in="Sign in again as a superadmin with the app",
     kept="",
+    toggle_kept="",
 )
 
 
@@ -127,28 +147,41 @@ _KEPT = "{kept}"
 """Placeholders stay literal in these f-strings (doubled braces); see :class:`Wording`."""
 
 
+def _kept(operation: Operation) -> str:
+    """What is kept after a failure: the form's edits, or the number's pending toggle."""
+    return "{toggle_kept}" if operation is Operation.TOGGLE else _KEPT
+
+
+def _retry(operation: Operation) -> str:
+    if operation is Operation.SAVE:
+        return "{retry_save}"
+    if operation is Operation.TOGGLE:
+        return "{retry_toggle}"
+    return "{retry_load}"
+
+
 def status_hint(status: int, operation: Operation, retry_after: str | None = None) -> str:
     """What the user should do after a given status, in one sentence or two."""
     if operation is Operation.SIGN_IN:
         return _sign_in_status_hint(status, retry_after)
+    kept = _kept(operation)
     if status == 401:
         return (
             "The token is missing, expired or malformed, or the account is not a "
-            "superadmin. {sign_in}, or give a fresh TETHER_TOKEN." + _KEPT
+            "superadmin. {sign_in}, or give a fresh TETHER_TOKEN." + kept
         )
     if status == 403:
-        return "Signed in, but this account's role may not do this: use a superadmin." + _KEPT
+        return "Signed in, but this account's role may not do this: use a superadmin." + kept
     if status == 404:
-        return "The endpoint was not found: check the instance URL (--url)." + _KEPT
+        return "The endpoint was not found: check the instance URL (--url)." + kept
     if status == 429:
         wait = f"{retry_after} s" if retry_after else "a moment"
-        return f"Rate limited: wait {wait}, then try again." + _KEPT
+        return f"Rate limited: wait {wait}, then try again." + kept
     if 400 <= status < 500:
-        return "The server refused the request: correct the values named above." + _KEPT
+        return "The server refused the request: correct the values named above." + kept
     if status >= 500:
-        retry = "{retry_save}" if operation is Operation.SAVE else "{retry_load}"
-        return f"A problem on the server side; it is safe to {retry}." + _KEPT
-    return "Unexpected answer from the server." + _KEPT
+        return f"A problem on the server side; it is safe to {_retry(operation)}." + kept
+    return "Unexpected answer from the server." + kept
 
 
 def _sign_in_status_hint(status: int, retry_after: str | None) -> str:
@@ -173,8 +206,8 @@ def network_hint(operation: Operation) -> str:
     base = "Check the host and port, proxy settings (HTTPS_PROXY, NO_PROXY) and TLS certificates."
     if operation is Operation.SIGN_IN:
         return f"{base} Then try again."
-    if operation is Operation.SAVE:
-        return base + _KEPT
+    if operation.writes:
+        return base + _kept(operation)
     return base + " {then_reload}"
 
 
@@ -186,6 +219,8 @@ def timeout_hint(operation: Operation) -> str:
             "The save may or may not have been applied: {reload} to check before "
             "saving again." + _KEPT
         )
+    if operation is Operation.TOGGLE:
+        return "The toggle may or may not have been applied: {settle_toggle}." + _kept(operation)
     return "The server may be slow or unreachable: {reload_to_try_again}."
 
 
@@ -285,13 +320,13 @@ def bad_response(operation: Operation, what: str) -> ApiFailure:
     if operation is Operation.SIGN_IN:
         hint = "Check the URL points at the Tether API, then try again."
     else:
-        retry = "{retry_save}" if operation is Operation.SAVE else "{retry_load}"
-        extra = (
-            " The save may have been applied: {reload} to check."
-            if operation is Operation.SAVE
-            else ""
+        extra = {
+            Operation.SAVE: " The save may have been applied: {reload} to check.",
+            Operation.TOGGLE: " The toggle may have been applied: {settle_toggle}.",
+        }.get(operation, "")
+        hint = f"Check the URL points at the Tether API, then {_retry(operation)}.{extra}" + _kept(
+            operation
         )
-        hint = f"Check the URL points at the Tether API, then {retry}.{extra}" + _KEPT
     return ApiFailure(
         FailureKind.BAD_RESPONSE,
         operation,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import os
 import re
 import ssl
@@ -33,6 +34,8 @@ from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
+
+log = logging.getLogger(__name__)
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 """Host names that always mean this machine. Other names are not trusted to resolve to
@@ -97,6 +100,33 @@ def insecure_url_reason(url: str, allow_insecure_http: bool) -> str | None:
     return None
 
 
+def issuer_url_reason(url: str, setting: str) -> str | None:
+    """Why a credential check must not send a third party's secret to ``url``, or None.
+
+    Stricter than :func:`insecure_url_reason`: plain ``http://`` only to this machine,
+    with no override, because an ElevenLabs or Sinch secret has no business crossing a
+    network unencrypted (``--allow-insecure-http`` is about the Tether instance only).
+    ``setting`` names where the URL came from, for the fix.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018 -- urlsplit checks the port only when it is read
+    except ValueError as exc:
+        return f"{setting} {url!r} is not a valid URL ({exc}): give it as https://HOST."
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        return f"{setting} {url!r} is not an https:// URL with a host."
+    if parts.username is not None or parts.password is not None:
+        return f"{setting} contains a user name or password: remove it."
+    if scheme == "http" and not is_loopback_host(host):
+        return (
+            f"{setting} {url!r} is plain http:// to another machine: the secret would cross "
+            "the network unencrypted. Use https:// (http:// is for this machine only)."
+        )
+    return None
+
+
 def build_verify(
     ca_bundle: Path | None, environ: Mapping[str, str] | None = None, *, url: str | None = None
 ) -> ssl.SSLContext:
@@ -121,6 +151,7 @@ def build_verify(
     """
     env = os.environ if environ is None else environ
     if ca_bundle is not None:
+        log.debug("TLS: trusting the CA bundle %s only (--ca-bundle or profile)", ca_bundle)
         return _bundle_context(ca_bundle.expanduser())
     cert_file = env.get("SSL_CERT_FILE") or None
     if cert_file and not Path(cert_file).is_file():
@@ -129,8 +160,16 @@ def build_verify(
             "Point it at a PEM bundle, or unset it to use the built-in roots."
         )
     if url is not None and _never_uses_tls(url, env):
+        log.debug("TLS: none needed (plain http to this machine, no proxy)")
         return _trusting_nothing()
-    return _default_context(cert_file, env.get("SSL_CERT_DIR") or None)
+    cert_dir = env.get("SSL_CERT_DIR") or None
+    if cert_file:
+        log.debug("TLS: trusting SSL_CERT_FILE %s", cert_file)
+    elif cert_dir:
+        log.debug("TLS: trusting SSL_CERT_DIR %s", cert_dir)
+    else:
+        log.debug("TLS: trusting the built-in roots (certifi)")
+    return _default_context(cert_file, cert_dir)
 
 
 def _never_uses_tls(url: str, env: Mapping[str, str]) -> bool:
@@ -175,6 +214,30 @@ def _bundle_context(path: Path) -> ssl.SSLContext:
         f"The CA bundle {path} {problem}. Give --ca-bundle (or the profile's ca_bundle) "
         "a PEM file with your private CA's certificate(s)."
     )
+
+
+def describe_proxy(url: str) -> str:
+    """How a request to ``url`` goes, as httpx reads the environment: for the debug log.
+
+    A proxy URL's user name and password are never shown: only its scheme, host and port.
+    """
+    from urllib.request import getproxies, proxy_bypass_environment
+
+    proxies = getproxies()
+    parts = urlsplit(url.strip())
+    proxy = proxies.get(parts.scheme.lower()) or proxies.get("all")
+    if not proxy:
+        return "direct (no proxy in the environment)"
+    host = parts.hostname or ""
+    if proxies.get("no") and proxy_bypass_environment(host, proxies):
+        return f"direct (NO_PROXY covers {host})"
+    shown = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    try:
+        port = f":{shown.port}" if shown.port else ""
+    except ValueError:
+        port = ""
+    hidden = " (its credentials not shown)" if shown.username or shown.password else ""
+    return f"through the proxy {shown.scheme}://{shown.hostname or '?'}{port}{hidden}"
 
 
 def tls_failure_reason(exc: BaseException) -> str | None:

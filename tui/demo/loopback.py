@@ -34,7 +34,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from tui.demo.faults import (
     JSON_CONTENT_TYPE,
@@ -388,36 +388,40 @@ def parse_fault_request(body: bytes) -> PendingFault:
 
 
 class LoopbackServer(Generic[StateT]):
-    """One server on a daemon thread: ``with Server(...) as server: ... server.url``.
+    """One server on a daemon thread: ``with Server() as server: ... server.url``.
 
-    Port 0 (the default) takes a free port, so parallel tests never collide. ``state``
-    is whatever the routes serve; they reach it as ``request.owner.state``.
+    A demo server is a subclass that declares what it serves: its ``ROUTES``, its
+    ``FAULT_PREFIX`` and, for ``state=None``, its :meth:`default_state`. Port 0 (the
+    default) takes a free port, so parallel tests never collide. The routes reach the
+    state as ``request.owner.state``.
     """
 
     name = "demo"
     """Names the serving thread and the server in messages."""
+    ROUTES: ClassVar[RouteTable] = {}
+    FAULT_PREFIX: ClassVar[str] = "/"
+    """Injected faults spoil only requests whose path starts with this."""
 
     def __init__(
         self,
-        state: StateT,
-        routes: RouteTable,
         host: str = "127.0.0.1",
         port: int = 0,
+        state: StateT | None = None,
         *,
-        fault_prefix: str = "/",
+        routes: RouteTable | None = None,
         log: LogHook | None = None,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
         """Nothing is bound until `start()`.
 
-        ``fault_prefix``: injected faults spoil only requests whose path starts with it.
-        ``log`` receives "METHOD PATH STATUS" lines, never headers or bodies.
+        ``routes`` replaces the class's ``ROUTES`` (a one-off server in a test). ``log``
+        receives "METHOD PATH STATUS" lines, never headers or bodies.
         """
-        self._state = state
-        self.routes = _CompiledRoutes(routes)
+        self._state: StateT = state if state is not None else self.default_state()
+        self.routes = _CompiledRoutes(self.ROUTES if routes is None else routes)
         self._host = host
         self._requested_port = port
-        self.fault_prefix = fault_prefix
+        self.fault_prefix = self.FAULT_PREFIX
         self._log = log
         self.idle_timeout = idle_timeout
         self.faults = FaultQueue()
@@ -428,6 +432,10 @@ class LoopbackServer(Generic[StateT]):
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._wake: tuple[socket.socket, socket.socket] | None = None
+
+    def default_state(self) -> StateT:
+        """The state served when none is given; a server with state overrides this."""
+        return None  # type: ignore[return-value]
 
     # --- lifecycle ---
 

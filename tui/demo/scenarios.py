@@ -6,9 +6,11 @@ pictures in the README are exactly the states the tests pin down.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 from textual import events
@@ -16,8 +18,12 @@ from textual.pilot import Pilot
 
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
+from tui.demo import numbers_steps
 from tui.demo.faults import Fault
 from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
+
+if TYPE_CHECKING:
+    from tui.checks.settings import CheckSettings
 
 REFUSED_URL = "http://127.0.0.1:9"
 """Nothing listens on the discard port on loopback: refused at once, same URL every run."""
@@ -123,6 +129,20 @@ async def sign_in_error(pilot: Pilot, server: DemoServer) -> None:
     await settle(pilot)
 
 
+async def first_frame(pilot: Pilot, server: DemoServer) -> None:
+    """What is on screen before anything has answered (the keyring, the server)."""
+    await pilot.pause()
+
+
+async def keyring_timed_out(pilot: Pilot, server: DemoServer) -> None:
+    """The keyring never answers: the sign-in screen once its deadline has passed."""
+    from tui.screens.sign_in import SignInScreen
+
+    while not isinstance(pilot.app.screen, SignInScreen):
+        await pilot.pause(0.1)
+    await settle(pilot)
+
+
 async def help_screen(pilot: Pilot, server: DemoServer) -> None:
     await settle(pilot)
     await pilot.press("f1")
@@ -152,6 +172,10 @@ class Scenario:
     """True: a working (in-memory) keyring; False: none, as on a bastion; None: not asked."""
     no_color: bool = False
     """Run as if ``NO_COLOR`` were set: state must still read without colour."""
+    checks: bool = False
+    """Check credentials against the demo stack's stand-ins (and the webhook after a save)."""
+    stalled_keyring: bool = False
+    """No token given, and a keyring that never answers (the 3 s deadline applies)."""
 
     def run_before(self, server: DemoServer) -> Callable[[Pilot], Awaitable[None]]:
         """The steps in the shape ``snap_compare(run_before=...)`` expects."""
@@ -161,7 +185,8 @@ class Scenario:
 
         return run
 
-    def make_app(self, server: DemoServer) -> VoiceConfigApp:
+    def make_app(self, server: DemoServer, checks: CheckSettings | None = None) -> VoiceConfigApp:
+        """``checks``: the demo stack's check settings; used when the scenario checks."""
         if self.fault is not None:
             server.inject(self.fault, method=self.fault_method)
         url = self.url or server.url
@@ -176,7 +201,23 @@ class Scenario:
             from tui.demo.memory_keyring import MemoryKeyring
 
             store = TokenStore(backend=MemoryKeyring() if self.keyring else fail.Keyring())
-        return VoiceConfigApp(settings, demo=self.url is None, store=store, token_entry="demo")
+        options = {}
+        if self.checks:
+            assert checks is not None, "this scenario needs the demo stack's stand-ins"
+            options["checks"] = replace(checks, webhook_polls=SCENARIO_POLLS)
+        if self.stalled_keyring:
+            from tui.auth.token_store import TokenStore
+            from tui.demo.stalled_keyring import StalledKeyring
+
+            store = TokenStore(backend=StalledKeyring(), deadline=3.0)
+        return VoiceConfigApp(
+            settings,
+            demo=self.url is None,
+            store=store,
+            token_entry="demo",
+            look_in_keyring=self.stalled_keyring,
+            **options,
+        )
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -238,7 +279,194 @@ SCENARIOS += (
     ),
     Scenario("sign_in_error", "Sign in: wrong password", sign_in_error, token="", keyring=False),
     Scenario("sign_in_80x24", "Sign in at 80x24", loaded, token="", keyring=False, size=SMALL),
+    Scenario(
+        "keyring_wait",
+        "Looking for a stored token (the keyring has not answered yet)",
+        first_frame,
+        token="",
+        stalled_keyring=True,
+        size=SMALL,
+    ),
+    Scenario(
+        "sign_in_keyring_timeout",
+        "Sign in: the OS keyring did not answer within 3 s",
+        keyring_timed_out,
+        token="",
+        stalled_keyring=True,
+        size=SMALL,
+    ),
     Scenario("numbers", "Phone numbers", numbers_screen, size=SMALL),
+)
+
+NUMBERS_SCENARIOS = (
+    ("numbers_pending", "Phone numbers: three toggles pending", numbers_steps.three_pending),
+    ("numbers_agents", "Phone numbers: choosing an agent by name", numbers_steps.agent_list),
+    ("numbers_review", "Phone numbers: the review, sent one by one", numbers_steps.numbers_review),
+    ("numbers_results", "Phone numbers: each outcome as it arrived", numbers_steps.numbers_results),
+)
+"""The numbers at work, each at 100x32, 80x24 and 160x48 (beside the form)."""
+
+SCENARIOS += tuple(
+    Scenario(f"{name}{suffix}", title, steps, size=size)
+    for name, title, steps in NUMBERS_SCENARIOS
+    for suffix, size in (("", (100, 32)), ("_80x24", SMALL), ("_160x48", LARGE))
+)
+SCENARIOS += (
+    Scenario(
+        "numbers_after_no_color",
+        "Phone numbers after sending, without colour",
+        numbers_steps.numbers_after,
+        size=SMALL,
+        no_color=True,
+    ),
+)
+
+
+# --- credential checks (against the demo stack's ElevenLabs and Sinch stand-ins) ---------
+
+SCENARIO_POLLS = (0.0, 0.5)
+"""The after-save webhook check looks twice, half a second apart: quick and repeatable."""
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until ``condition`` holds (for states that settle() would pass by)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("the app did not reach the expected state")
+        await pilot.pause(0.02)
+
+
+async def drawn_still(pilot: Pilot, timeout: float = 5.0) -> None:
+    """Let every visible screen catch up, then run until two frames in a row are the same.
+
+    A screen under a modal (the editor beside the numbers at 160x48) lays out on its
+    own idle; when its widgets change while nothing else wakes it, that layout can wait
+    until the modal closes (Textual 8), and whether it already ran depends on what ran
+    before. A nudge to each screen under the top one makes the snapshot the same every
+    time: the state the user sees once the screen is current again.
+    """
+    for screen in pilot.app.screen_stack[:-1]:
+        screen.check_idle()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    before = pilot.app.export_screenshot()
+    while loop.time() < deadline:
+        await pilot.pause(0.05)
+        now = pilot.app.export_screenshot()
+        if now == before:
+            return
+        before = now
+    raise TimeoutError("the screen did not stop changing")
+
+
+async def typed_credentials(pilot: Pilot, key: str, *, trunk: str | None = None) -> None:
+    """An ElevenLabs key and the good Sinch pair typed; ``trunk`` replaces the trunk ID."""
+    from tui.demo import sinch
+
+    await settle(pilot)
+    await paste_into(pilot, "elevenlabsApiKey", key)
+    await paste_into(pilot, "sinchEstKeyId", sinch.GOOD_KEY_ID)
+    await paste_into(pilot, "sinchEstKeySecret", sinch.GOOD_KEY_SECRET)
+    if trunk is not None:
+        await paste_into(pilot, "sinchEstTrunkId", trunk, replace=True)
+
+
+async def review_checks(pilot: Pilot, server: DemoServer) -> None:
+    """Every check answered: a key without webhooks_write, a trunk with another domain."""
+    from tui.demo import elevenlabs, sinch
+
+    await typed_credentials(
+        pilot, elevenlabs.NO_WEBHOOKS_WRITE_KEY, trunk=sinch.MISMATCHED_TRUNK_ID
+    )
+    await press_and_settle(pilot, "ctrl+s")
+
+
+async def review_checks_pending(pilot: Pilot, server: DemoServer) -> None:
+    """ElevenLabs still answering (the slow demo key); Sinch not checkable (stored pair)."""
+    from tui.demo import elevenlabs
+    from tui.screens.review import ReviewScreen
+    from tui.widgets.check_lines import CheckLines
+
+    await settle(pilot)
+    await paste_into(pilot, "elevenlabsApiKey", elevenlabs.SLOW_KEY)
+    await paste_into(pilot, "sinchEstTrunkDomain", "demo-org.pstn.sinch.com", replace=True)
+    await pilot.press("ctrl+s")
+
+    def drawn() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, ReviewScreen) and bool(screen.query_one(CheckLines).results)
+
+    await until(pilot, drawn)
+    await pilot.pause()
+
+
+async def send_anyway(pilot: Pilot, server: DemoServer) -> None:
+    """Enter on a review with a definite problem: asked once more, defaulting to no."""
+    await review_checks(pilot, server)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def saved_with_webhook(pilot: Pilot, server: DemoServer) -> None:
+    from tui.demo import elevenlabs
+
+    await settle(pilot)
+    await paste_into(pilot, "elevenlabsApiKey", elevenlabs.GOOD_KEY)
+    await press_and_settle(pilot, "ctrl+s", "enter")
+
+
+async def saved_without_webhook(pilot: Pilot, server: DemoServer) -> None:
+    """A key lacking webhooks_write: the review asks once more (y), then the webhook ✗."""
+    from tui.demo import elevenlabs
+
+    await settle(pilot)
+    await paste_into(pilot, "elevenlabsApiKey", elevenlabs.NO_WEBHOOKS_WRITE_KEY)
+    await press_and_settle(pilot, "ctrl+s", "enter", "y")
+
+
+SCENARIOS += (
+    Scenario("review_checks", "Review: will it work?", review_checks, checks=True),
+    Scenario(
+        "review_checks_80x24",
+        "Review at 80x24: will it work?",
+        review_checks,
+        checks=True,
+        size=SMALL,
+    ),
+    Scenario(
+        "review_checks_no_color",
+        "Review without colour: will it work?",
+        review_checks,
+        checks=True,
+        size=SMALL,
+        no_color=True,
+    ),
+    Scenario(
+        "review_checks_pending",
+        "Review: checking, and what cannot be checked",
+        review_checks_pending,
+        checks=True,
+    ),
+    Scenario(
+        "review_checks_pending_80x24",
+        "Review at 80x24: checking, and what cannot be checked",
+        review_checks_pending,
+        checks=True,
+        size=SMALL,
+    ),
+    Scenario("send_anyway", "A definite problem: send anyway?", send_anyway, checks=True),
+    Scenario(
+        "saved_webhook", "Saved: the post-call webhook attached", saved_with_webhook, checks=True
+    ),
+    Scenario(
+        "saved_no_webhook",
+        "Saved: the post-call webhook not attached",
+        saved_without_webhook,
+        checks=True,
+        size=SMALL,
+    ),
 )
 
 SCENARIOS_BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

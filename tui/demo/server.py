@@ -36,14 +36,13 @@ from tui.demo.accounts import (
 from tui.demo.faults import Fault
 from tui.demo.loopback import (
     CONTROL_FAULTS_PATH,
-    DEFAULT_IDLE_TIMEOUT,
     JsonHandler,
-    LogHook,
     LoopbackServer,
     RecordedRequest,
     RouteTable,
     is_loopback,
 )
+from tui.demo.numbers_routes import NUMBERS_ROUTES
 from tui.demo.state import DemoState, InvalidUpdate
 
 __all__ = [
@@ -113,6 +112,7 @@ def _post_config(request: JsonHandler, body: bytes) -> None:
     except InvalidUpdate as refused:
         request.send_json(400, refused.as_json())
         return
+    state.after_save(update)
     request.send_json(200, {"success": True, "message": "Configuration saved"})
 
 
@@ -153,6 +153,7 @@ TETHER_ROUTES: RouteTable = {
     "/api/auth/login": {"POST": _login},
     "/api/auth/verify-token": {"GET": _verify_token},
     "/api/user/profile": {"GET": _profile},
+    **NUMBERS_ROUTES,
 }
 
 
@@ -163,30 +164,15 @@ class DemoServer(LoopbackServer[DemoState]):
     """The Tether demo server on a daemon thread: `with DemoServer() as server: ... server.url`.
 
     Faults spoil `/api/` requests only. Port 0 (the default) takes a free port, so
-    parallel tests never collide.
+    parallel tests never collide. Without a state it serves the seeded demo organization.
     """
 
     name = "demo"
+    ROUTES = TETHER_ROUTES
+    FAULT_PREFIX = "/api/"
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        state: DemoState | None = None,
-        *,
-        log: LogHook | None = None,
-        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    ) -> None:
-        """Nothing is bound until `start()`. `log` receives "METHOD PATH STATUS" lines."""
-        super().__init__(
-            state if state is not None else DemoState.seeded(),
-            TETHER_ROUTES,
-            host,
-            port,
-            fault_prefix="/api/",
-            log=log,
-            idle_timeout=idle_timeout,
-        )
+    def default_state(self) -> DemoState:
+        return DemoState.seeded()
 
     def record(self, request: RecordedRequest) -> None:
         """Also keep (method, path, status) on the state, where the tests read it."""
@@ -195,14 +181,14 @@ class DemoServer(LoopbackServer[DemoState]):
 
 
 def serve_forever_cli(
-    host: str, port: int, faults: list[Fault], delay_seconds: float, empty: bool
+    host: str, port: int, faults: list[Fault], delay_seconds: float, empty: bool, numbers: int = 0
 ) -> None:
-    """Run the demo server in the foreground until Ctrl+C (`tether-voice demo-server`).
+    """Run the demo server in the foreground until a signal (`tether-voice demo-server`).
 
     Each fault in `faults` is queued once, in order, for any method. Request lines are
     printed as they are answered: this is a terminal of its own, not under the TUI.
     """
-    state = DemoState.empty() if empty else DemoState.seeded()
+    state = DemoState.empty() if empty else DemoState.with_numbers(numbers)
     server = DemoServer(host, port, state, log=lambda line: print(line, flush=True))
     try:
         server.start()
@@ -229,7 +215,5 @@ def serve_forever_cli(
     try:
         while True:
             time.sleep(3600)  # interruptible on every platform, unlike Event.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
+    finally:  # Ctrl+C, SIGTERM, SIGHUP: the command line says so and exits 128 + N
         server.stop()

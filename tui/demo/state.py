@@ -9,8 +9,10 @@ from __future__ import annotations
 import copy
 import secrets
 import threading
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self, TypeVar
+
+from tui.demo.numbers_data import NumbersData, generated_numbers
 
 __all__ = [
     "IDENTIFIER_FIELDS",
@@ -22,6 +24,7 @@ __all__ = [
 ]
 
 Json = dict[str, Any]
+T = TypeVar("T")
 
 # The POST body's known fields and their JSON types (the contract's table). Anything else
 # is accepted and ignored: the request schema says additionalProperties: true.
@@ -139,6 +142,12 @@ class DemoState:
         self._received_posts: list[Json] = []
         self._request_log: list[tuple[str, str, int]] = []
         self._ignored_keys: list[str] = []
+        self.numbers = NumbersData()
+        """Agents, trunk membership and calls in flight: what the toggle route checks."""
+        self.webhook_setup: Callable[[str], None] | None = None
+        """Set by the demo stack: after a save with a new ElevenLabs key, set up the
+        post-call webhook on the ElevenLabs stand-in (and report back through
+        `webhook_attached`). Unset, a new key simply counts as a configured webhook."""
 
     @classmethod
     def empty(cls) -> Self:
@@ -164,6 +173,15 @@ class DemoState:
         )
         state._phone_numbers = _seeded_phone_numbers()
         state._webhook_configured = True
+        state.numbers = NumbersData.seeded()
+        return state
+
+    @classmethod
+    def with_numbers(cls, count: int) -> Self:
+        """The seeded organization with generated numbers up to ``count`` in all (for scale)."""
+        state = cls.seeded()
+        extra = max(0, count - len(state._phone_numbers))
+        state._phone_numbers += generated_numbers(extra, state.numbers.agents)
         return state
 
     # --- the contract ---
@@ -208,10 +226,32 @@ class DemoState:
                     self._identifiers[name] = update[name]  # type: ignore[assignment]
             if update.get("generateToolSecret") is True:
                 self._secrets["elevenlabsToolSecret"] = secrets.token_hex(32)
-            if update.get("elevenlabsApiKey"):
+            if update.get("elevenlabsApiKey") and self.webhook_setup is None:
                 self._webhook_configured = True
                 self._secrets["webhookSecret"] = "wsec_" + secrets.token_hex(16)
             self._ignored_keys.extend(key for key in update if key not in KNOWN_FIELDS)
+
+    def edit_phone_numbers(self, edit: Callable[[list[Json]], T]) -> T:
+        """Run ``edit`` on the stored phone numbers (and ``numbers``) under the lock."""
+        with self._lock:
+            return edit(self._phone_numbers)
+
+    def after_save(self, update: Mapping[str, object]) -> None:
+        """Called by the POST route after a save: what the real server does next."""
+        key = update.get("elevenlabsApiKey")
+        if isinstance(key, str) and key and self.webhook_setup is not None:
+            # A new key: the webhook counts as configured once the stand-in says it is
+            # attached (`webhook_attached`), so the demo's extra field never contradicts
+            # the app's after-save check.
+            with self._lock:
+                self._webhook_configured = False
+            self.webhook_setup(key)
+
+    def webhook_attached(self, webhook_secret: str) -> None:
+        """The webhook setup succeeded: store its HMAC secret, as the real server does."""
+        with self._lock:
+            self._webhook_configured = True
+            self._secrets["webhookSecret"] = webhook_secret
 
     # --- for tests ---
 

@@ -7,8 +7,9 @@ the server's state the same way.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
-from tui.api.models import VoiceAiConfig
+from tui.api.models import PhoneNumber, VoiceAiConfig
 from tui.form.fields import FIELDS_BY_NAME
 from tui.form.state import configured_status
 
@@ -22,11 +23,16 @@ def _flag(config: VoiceAiConfig, wire_name: str) -> str:
 
 
 def phone_summary(config: VoiceAiConfig) -> str:
-    total = len(config.phone_numbers)
+    return numbers_summary(config.phone_numbers)
+
+
+def numbers_summary(numbers: Sequence[PhoneNumber]) -> str:
+    """ "4 (2 AI on, 2 off)", or "none"."""
+    total = len(numbers)
     if not total:
         return "none"
-    on = config.ai_enabled_count
-    return f"{total} ({on} AI on, {total - on} off)"
+    on = sum(1 for number in numbers if number.ai_enabled)
+    return f"{total:,} ({on:,} AI on, {total - on:,} off)"
 
 
 def summary_items(config: VoiceAiConfig) -> list[tuple[str, str]]:

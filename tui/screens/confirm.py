@@ -1,4 +1,4 @@
-"""A yes/no question, for discarding unsaved changes."""
+"""A yes/no question: discard unsaved changes, quit during a save, send despite a problem."""
 
 from __future__ import annotations
 
@@ -12,11 +12,15 @@ from tui.widgets.quiet_footer import QuietFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Dismisses with True only on an explicit yes; escape is always the safe answer."""
+    """Dismisses with True only on an explicit yes; escape and enter are the safe answer.
+
+    Enter means no because the question often follows an enter (send, in the review):
+    a key pressed twice must not answer a question the user has not read.
+    """
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("n,escape,enter", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, question: str, detail: str = "") -> None:
@@ -29,7 +33,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.question, id="confirm-question", classes="dialog-title")
             if self.detail:
                 yield Static(self.detail, id="confirm-detail")
-            yield Static("y: yes   n / escape: no", classes="dialog-keys")
+            yield Static("y: yes   n / enter / escape: no", classes="dialog-keys")
         yield QuietFooter()
 
     def action_answer(self, answer: bool) -> None:

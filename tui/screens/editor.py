@@ -21,12 +21,15 @@ from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Static
+from textual.worker import get_current_worker
 
 from tui.api.auth import fetch_profile, verify_token
 from tui.api.failures import ApiFailure
+from tui.auth.token_source import NO_TOKEN_REASON, find_stored_token, looking_message
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
+from tui.screens.editor_numbers import EditorNumbers
 from tui.screens.paint_once import PaintOnce
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
@@ -45,10 +48,9 @@ if TYPE_CHECKING:
     from tui.api.auth import SignedIn
     from tui.api.models import SaveRequest, VoiceAiConfig
     from tui.app import VoiceConfigApp
-    from tui.widgets.phone_numbers import PhoneNumbersTable
 
 
-class EditorScreen(PaintOnce, Screen[None]):
+class EditorScreen(PaintOnce, EditorNumbers, Screen[None]):
     """View and edit one organization's Voice AI configuration."""
 
     app: VoiceConfigApp
@@ -83,7 +85,7 @@ class EditorScreen(PaintOnce, Screen[None]):
             "ctrl+n",
             "phone_numbers",
             "Numbers",
-            tooltip="List the organization's phone numbers",
+            tooltip="The phone numbers: switch AI on or off, choose their agents",
             id="editor.numbers",
         ),
         Binding(
@@ -154,20 +156,7 @@ class EditorScreen(PaintOnce, Screen[None]):
         wide_w, wide_h = self.WIDE
         wide = self.size.width >= wide_w and self.size.height >= wide_h
         self.set_class(wide, "-wide")
-        panel = self.query_one("#numbers-panel")
-        if wide and not panel.children:
-            # Imported here, not at startup: the table (DataTable) costs ~20 ms to import
-            # and most terminals never get wide enough to show it.
-            from tui.widgets import phone_numbers
-
-            table = phone_numbers.PhoneNumbersTable(id="numbers-table")
-            panel.mount(table)
-            if self.form is not None:
-                table.call_after_refresh(table.show_config, self.form.loaded)
-
-    def _numbers_table(self) -> PhoneNumbersTable | None:
-        tables = self.query("#numbers-panel PhoneNumbersTable")
-        return tables.first() if tables else None  # type: ignore[return-value]
+        self._show_numbers_panel()
 
     # ----- state → widgets -------------------------------------------------------
 
@@ -187,13 +176,7 @@ class EditorScreen(PaintOnce, Screen[None]):
                 "If you leave now, whether it was applied is unknown: "
                 "open the app again and check before saving again.",
             )
-        count = self.unsaved_count
-        if count:
-            return (
-                f"Quit and discard {count} unsaved change{'s' if count != 1 else ''}?",
-                "Nothing has been sent to the server.",
-            )
-        return None
+        return self.numbers_quit_question(self.unsaved_count)
 
     def watch_form(self, form: FormState | None) -> None:
         count = self.unsaved_count
@@ -217,13 +200,11 @@ class EditorScreen(PaintOnce, Screen[None]):
         self._set_form_enabled(not busy and self.form is not None)
         self.refresh_bindings()
 
-    def _show_loaded(self, form: FormState) -> None:
+    def _show_loaded(self, form: FormState, *, fresh: bool = True) -> None:
         """Replace the form wholesale (after a load or a save) and redraw every field."""
         self.form = form
         self.query_one(ConfigSummary).show_config(form.loaded)
-        table = self._numbers_table()
-        if table is not None:
-            table.show_config(form.loaded)
+        self._numbers_loaded(form.loaded, fresh)
         for row in self.query(FieldRow):
             row.show_state(form)
 
@@ -274,8 +255,6 @@ class EditorScreen(PaintOnce, Screen[None]):
             return None  # shown, but greyed out: one request at a time
         if action == "toggle_reveal":
             return True if self._focused_secret_row() else None
-        if action == "phone_numbers":
-            return not self.has_class("-wide") or None
         if action == "sign_in":
             return self._needs_sign_in  # in the footer only when it is the next step
         return True
@@ -299,15 +278,11 @@ class EditorScreen(PaintOnce, Screen[None]):
                 [
                     ("Editor", [b for b in self.BINDINGS if isinstance(b, Binding) and b.show]),
                     ("Review", [b for b in ReviewScreen.BINDINGS if isinstance(b, Binding)]),
+                    ("Phone numbers (ctrl+n)", self.numbers_help()),
                     ("Anywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
                 ]
             )
         )
-
-    def action_phone_numbers(self) -> None:
-        from tui.screens.phone_numbers import PhoneNumbersScreen
-
-        self.app.push_screen(PhoneNumbersScreen(self.form.loaded if self.form else None))
 
     def action_toggle_reveal(self) -> None:
         row = self._focused_secret_row()
@@ -326,7 +301,9 @@ class EditorScreen(PaintOnce, Screen[None]):
             return
         if not self.form.change_count:
             self.status.outcome = Outcome.of(
-                Tone.INFO, "Nothing to save: no field was changed. Nothing was sent."
+                Tone.INFO,
+                "Nothing to save: no field was changed. Nothing was sent.",
+                *self.pending_numbers_note(),
             )
             return
         self.open_review(self.form)
@@ -338,8 +315,11 @@ class EditorScreen(PaintOnce, Screen[None]):
         # while it is on its way, instead of before (over a WAN, a round trip idles).
         rereading = asyncio.ensure_future(self.app.client.load())
         await asyncio.sleep(0)  # let it be sent
+        from tui.checks.plan import plan_checks
+        from tui.checks.verdict import TrunkDomainFix
         from tui.form.body import build_save_request
         from tui.form.drift import detect_drift, rebase
+        from tui.screens.editor_checks import use_trunk_domain
         from tui.screens.review import ReviewScreen
 
         # Locked from here until the review is answered, and through the save it may
@@ -361,17 +341,21 @@ class EditorScreen(PaintOnce, Screen[None]):
                 self.app.target_label,
                 drift=drift,
                 recheck_failed=recheck_failed,
+                checks=self.app.checks,
+                plan=plan_checks(form, probe_writes=self.app.checks.probe_writes),
             )
 
-            def answered(send: bool | None) -> None:
+            def answered(send: bool | TrunkDomainFix | None) -> None:
                 if drift and not isinstance(fresh, ApiFailure) and self.form is form:
                     # Untouched fields now show what the server holds; edits are kept.
                     self._show_loaded(rebase(form, fresh))
-                if send and self.busy == "checking":
+                if send is True and self.busy == "checking":
                     self.save_config(request, form)
                     return
                 self.busy = ""
-                if not send:
+                if isinstance(send, TrunkDomainFix):
+                    use_trunk_domain(self, send)
+                elif not send:
                     note = " Untouched fields now show the server's newer values." if drift else ""
                     self.status.outcome = Outcome.of(
                         Tone.INFO, f"Review closed: nothing was sent. Your edits are kept.{note}"
@@ -448,12 +432,18 @@ class EditorScreen(PaintOnce, Screen[None]):
     async def _token_ready(self) -> bool:
         """A token to send, checked once if it came from the keyring; else ask to sign in."""
         client = self.app.client
+        reason = NO_TOKEN_REASON
+        if not client.has_token and self.app.look_in_keyring:
+            self.app.look_in_keyring = False  # once: after a sign-in the token is in hand
+            self.status.outcome = Outcome.of(Tone.BUSY, looking_message(self.app.store))
+            stored = await find_stored_token(self.app.store, self.app.token_entry)
+            if stored.token is not None:
+                client.use_token(stored.token)
+                self.app.verify_first = True
+            reason = stored.reason
         if not client.has_token:
             self.status.outcome = Outcome.of(Tone.INFO, "Not signed in yet.")
-            self.request_sign_in(
-                "No token for this instance: sign in (or set TETHER_TOKEN before starting).",
-                retry=self.load_config,
-            )
+            self.request_sign_in(reason, retry=self.load_config)
             return False
         if self.app.verify_first:
             self.status.outcome = Outcome.of(Tone.BUSY, "Checking the stored token…")
@@ -521,7 +511,10 @@ class EditorScreen(PaintOnce, Screen[None]):
             said = saved.message or "saved"
             rereading = asyncio.ensure_future(self.app.client.load())
             await asyncio.sleep(0)  # let it be sent, then show what was saved meanwhile
-            self._show_loaded(form.after_save())
+            from tui.screens.editor_checks import watch_webhook
+
+            watch_webhook(self, form, get_current_worker())
+            self._show_loaded(form.after_save(), fresh=False)
             self.status.outcome = Outcome.of(
                 Tone.BUSY, f"Server: {said}. Re-reading the configuration…"
             )

@@ -17,6 +17,8 @@ NAVIGATION: list[tuple[str, str]] = [
     ("space / enter", "flip the tool-secret switch"),
     ("ctrl+a / ctrl+e", "start / end of a text field"),
     ("ctrl+k / ctrl+u", "delete to the end / start of a text field"),
+    ("a-z 0-9 + , (numbers)", "filter the numbers; a comma adds a word; backspace erases"),
+    ("↑ ↓ pgup pgdn (numbers)", "move through the numbers"),
     ("ctrl+p", "command palette: every action by name, and the colour theme"),
     ("? (outside a text field)", "this help, like f1"),
 ]

@@ -1,6 +1,8 @@
-"""The phone-number list on its own screen, for terminals too small to show it beside the form."""
+"""The phone numbers on a screen of their own, for terminals too small to show them beside the form."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -8,28 +10,40 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.api.models import VoiceAiConfig
-from tui.form.summary import phone_summary
+from tui.form.summary import numbers_summary
+from tui.widgets.numbers_panel import NumbersPanel
 from tui.widgets.phone_numbers import PhoneNumbersTable
 from tui.widgets.quiet_footer import QuietFooter
 
+if TYPE_CHECKING:
+    from tui.screens.numbers_desk import NumbersDesk
+
 
 class PhoneNumbersScreen(ModalScreen[None]):
-    """Every Sinch voice number in the organization (read-only)."""
+    """Every Sinch voice number in the organization: switch AI on or off, choose agents.
+
+    Closing keeps every pending toggle (they live in the desk, not here); they are sent
+    only from their own review (ctrl+s), never with the form.
+    """
 
     BINDINGS = [Binding("escape,ctrl+n", "dismiss", "Close", id="numbers.close")]
 
-    def __init__(self, config: VoiceAiConfig | None) -> None:
+    def __init__(self, desk: NumbersDesk) -> None:
         super().__init__()
-        self.config = config
+        self.desk = desk
 
     def compose(self) -> ComposeResult:
-        summary = phone_summary(self.config) if self.config else "not loaded"
         with Vertical(id="numbers-dialog", classes="dialog"):
-            yield Static(f"Phone numbers: {summary}", classes="dialog-title")
-            yield PhoneNumbersTable(id="numbers-table")
-            yield Static("escape: close", classes="dialog-keys")
+            yield Static(self._title(), id="numbers-title", classes="dialog-title", markup=False)
+            yield NumbersPanel(self.desk, id="numbers-work")
         yield QuietFooter()
 
+    def _title(self) -> str:
+        return f"Phone numbers: {numbers_summary(self.desk.state.numbers)}"
+
     def on_mount(self) -> None:
-        self.query_one(PhoneNumbersTable).show_config(self.config)
+        self.desk.changed.subscribe(self, lambda _desk: self._retitle())
+        self.query_one(PhoneNumbersTable).focus()
+
+    def _retitle(self) -> None:
+        self.query_one("#numbers-title", Static).update(self._title())

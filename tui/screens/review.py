@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -13,26 +13,40 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.checks.verdict import TrunkDomainFix
 from tui.form.drift import Drift
 from tui.form.state import Change
+from tui.widgets.check_lines import FIX_KEY, CheckLines
 from tui.widgets.quiet_footer import QuietFooter
+
+if TYPE_CHECKING:
+    from tui.checks.plan import CheckPlan
+    from tui.checks.settings import CheckSettings
+    from tui.checks.verdict import CheckResult
 
 FIELD_WIDTH = 24
 """Wide enough for the longest label, so labels never wrap and values take the rest."""
 
 
-class ReviewScreen(ModalScreen[bool]):
+KEYS = "enter: send   escape: back, nothing is lost"
+
+
+class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
     """Old → new for every field in the body, then the body itself with secrets masked.
 
     Above that, anything that should give the user pause: values that changed on the
     server since the form was loaded, a re-check that could not be made, and values
-    that look mistyped. Dismisses True on confirm and False on back; the form
-    underneath is untouched either way, so going back loses nothing.
+    that look mistyped. Below the changes, whether newly typed credentials work, as
+    ElevenLabs and Sinch answer (the checks run while the review is open and never hold
+    ``enter``; a definite problem makes ``enter`` ask once more, defaulting to no).
+    Dismisses True on confirm, False on back, or the trunk's own domain when the user
+    asks to use it; the form underneath is untouched, so going back loses nothing.
     """
 
     BINDINGS = [
         Binding("enter", "confirm", "Send to server", id="review.confirm", priority=True),
         Binding("escape", "back", "Back to editing", id="review.back"),
+        Binding(FIX_KEY, "use_trunk_domain", "Use the trunk's domain", id="review.fix_domain"),
     ]
 
     def __init__(
@@ -43,13 +57,19 @@ class ReviewScreen(ModalScreen[bool]):
         *,
         drift: list[Drift] | None = None,
         recheck_failed: str | None = None,
+        checks: CheckSettings | None = None,
+        plan: CheckPlan | None = None,
     ) -> None:
+        """``checks`` and ``plan``: the credential checks' settings and what to ask."""
         super().__init__()
         self.changes = changes
         self.redacted_body = redacted_body
         self.target = target
         self.drift = drift or []
         self.recheck_failed = recheck_failed
+        self.checks = checks
+        shown = checks is not None and (checks.enabled or checks.off_note)
+        self.plan = plan if shown and plan is not None and not plan.is_empty else None
         self._answered = False
 
     def compose(self) -> ComposeResult:
@@ -73,13 +93,53 @@ class ReviewScreen(ModalScreen[bool]):
                 warnings = self._warnings()
                 if warnings:
                     yield Static(warnings, id="review-warnings", classes="review-warning")
+                if self.plan is not None and self.checks is not None:
+                    yield Static("Will it work? Asked from this machine:", classes="review-heading")
+                    off = None if self.checks.enabled else self.checks.off_note
+                    yield CheckLines(self.plan.lines, off=off, id="review-checks")
                 yield Static("Request body (secrets masked):", classes="review-heading")
                 yield Static(
                     Text(json.dumps(self.redacted_body, indent=2, ensure_ascii=False)),
                     id="review-json",
                 )
-            yield Static("enter: send   escape: back, nothing is lost", classes="dialog-keys")
+            yield Static(KEYS, id="review-keys", classes="dialog-keys")
         yield QuietFooter()
+
+    def on_mount(self) -> None:
+        if self.plan is not None and self.checks is not None and self.checks.enabled:
+            # A worker of this screen: closing the review cancels whatever is still asking.
+            self.run_worker(self._run_checks(), group="checks", exclusive=True)
+
+    async def _run_checks(self) -> None:
+        from tui.api.checks import run_checks
+
+        assert self.plan is not None and self.checks is not None
+        await run_checks(self.plan, self.checks, self._show_result)
+
+    def _show_result(self, result: CheckResult) -> None:
+        lines = self.query_one(CheckLines)
+        lines.show(result)
+        # The keys line is always on screen, even when the problem itself is scrolled
+        # away; short enough for one line in 80 columns.
+        count = len(lines.problems)
+        enter = f"✗ {count} problem{'s' if count != 1 else ''}: enter asks first" if count else ""
+        if lines.fix is not None:
+            keys = f"{enter or 'enter: send'}   escape: back   {FIX_KEY}: trunk's domain"
+        else:
+            keys = f"{enter}   escape: back, nothing is lost" if enter else KEYS
+        self.query_one("#review-keys", Static).update(keys)
+        if result.fix is not None:
+            self.refresh_bindings()
+
+    def _lines(self) -> CheckLines | None:
+        found = self.query(CheckLines)
+        return found.first() if found else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "use_trunk_domain":
+            lines = self._lines()
+            return lines is not None and lines.fix is not None
+        return True
 
     def _changes_table(self) -> Table:
         table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
@@ -121,11 +181,35 @@ class ReviewScreen(ModalScreen[bool]):
 
     def action_confirm(self) -> None:
         # One confirmation, one POST: a second enter before the modal closes is ignored.
-        if not self._answered:
-            self._answered = True
-            self.dismiss(True)
+        if self._answered:
+            return
+        lines = self._lines()
+        problems = lines.problems if lines is not None else []
+        if not problems:
+            self._answer(True)
+            return
+        # A definite problem asks once more; enter there means no (the safe answer).
+        from tui.screens.confirm import ConfirmScreen
+
+        first = problems[0].summary
+        detail = [f"✗ {p.check.label} — {p.summary}" for p in problems]
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{first[:1].upper()}{first[1:]}. Send anyway?",
+                "\n".join([*detail, "Nothing has been sent yet."]),
+            ),
+            lambda yes: self._answer(True) if yes else None,
+        )
 
     def action_back(self) -> None:
+        self._answer(False)
+
+    def action_use_trunk_domain(self) -> None:
+        lines = self._lines()
+        if lines is not None and lines.fix is not None:
+            self._answer(lines.fix)
+
+    def _answer(self, answer: bool | TrunkDomainFix) -> None:
         if not self._answered:
             self._answered = True
-            self.dismiss(False)
+            self.dismiss(answer)

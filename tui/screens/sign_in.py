@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -37,7 +36,13 @@ class SignInScreen(ModalScreen[SignedIn | None]):
 
     app: VoiceConfigApp
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="signin.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="signin.cancel"),
+        # Enter in the email box moves to the password as the key arrives (priority), not
+        # when the box's Submitted message is handled: over a slow link the password comes
+        # in the same burst, and its keys would land in the Email box, in clear text.
+        Binding("enter", "to_password", "Next", show=False, priority=True, id="signin.to_password"),
+    ]
 
     def __init__(
         self,
@@ -84,14 +89,20 @@ class SignInScreen(ModalScreen[SignedIn | None]):
 
     @work(exclusive=True, group="keyring")
     async def check_keyring(self) -> None:
-        """Keyring discovery can take a while (or prompt): do it off the UI thread."""
-        available = self.store is not None and await asyncio.to_thread(self.store.available)
+        """Keyring discovery can hang: awaited with the keyring deadline, off the UI thread.
+
+        A keyring that timed out, failed or would prompt earlier this session is not
+        asked again: its problem is known, and said here instead of offering "Remember".
+        """
+        available = self.store is not None and await self.store.available_async()
         remember = self.query_one("#signin-remember", Checkbox)
         remember.display = available
         if not available:
             from tui.auth.token_store import NO_KEYRING_ADVICE
 
-            self.query_one("#signin-keyring-note", Static).update(NO_KEYRING_ADVICE)
+            problem = self.store.problem if self.store is not None else None
+            note = problem.advice if problem is not None else NO_KEYRING_ADVICE
+            self.query_one("#signin-keyring-note", Static).update(note)
 
     @on(Checkbox.Changed, "#signin-remember")
     def _remember_changed(self, event: Checkbox.Changed) -> None:
@@ -101,9 +112,13 @@ class SignInScreen(ModalScreen[SignedIn | None]):
     def status(self) -> StatusPanel:
         return self.query_one(StatusPanel)
 
-    @on(Input.Submitted, "#signin-email")
-    def _email_done(self) -> None:
-        self.query_one("#signin-password").focus()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_password":  # elsewhere enter keeps its meaning (submit, tick)
+            return self.focused is not None and self.focused.id == "signin-email"
+        return True
+
+    def action_to_password(self) -> None:
+        self.set_focus(self.query_one("#signin-password"))
 
     @on(Input.Submitted, "#signin-password")
     def _submit_password(self) -> None:
@@ -156,10 +171,12 @@ class SignInScreen(ModalScreen[SignedIn | None]):
     async def _finish(self, signed: SignedIn) -> None:
         remember = self.query_one("#signin-remember", Checkbox)
         if remember.display and remember.value and self.store and self.token_entry:
-            saved = await asyncio.to_thread(self.store.save, self.token_entry, signed.token)
+            saved = await self.store.save_async(self.token_entry, signed.token)
             if not saved:
+                problem = self.store.problem
+                why = problem.cause if problem is not None else "the keyring refused the token"
                 self.app.notify(
-                    "The keyring refused the token: it is kept for this session only.",
+                    f"{why[0].upper()}{why[1:]}: the token is kept for this session only.",
                     severity="warning",
                 )
         self.dismiss(signed)

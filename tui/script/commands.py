@@ -1,7 +1,7 @@
-"""The ``show`` and ``set`` subcommands: their arguments, and the dispatch to them.
+"""The ``show``, ``set`` and ``check`` subcommands: their arguments, and the dispatch.
 
 ``tui/cli.py`` calls :func:`add_commands` while building its parser and :func:`run`
-for these two commands. Only the standard library is imported at module level, because
+for these commands. Only the standard library is imported at module level, because
 the parser is built for every invocation, ``--help`` and the app's start included.
 """
 
@@ -24,7 +24,9 @@ exit codes:
   2    usage error: bad arguments, a secret on the command line, no URL or token
   3    network or TLS error, or a timeout (a timed-out save may have been applied)
   4    nothing to change (or the confirmation was answered no): nothing was sent
-  130  interrupted (Ctrl+C)"""
+  5    a credential check found a definite problem: set sent nothing (unless --send-anyway)
+  6    check only: no definite problem, but not everything could be checked
+  130  interrupted (Ctrl+C); 143 SIGTERM, 129 SIGHUP: 128 + the signal's number"""
 
 
 def _connection_options(parser: argparse.ArgumentParser, seconds: Callable[[str], float]) -> None:
@@ -68,7 +70,8 @@ def _connection_options(parser: argparse.ArgumentParser, seconds: Callable[[str]
 def add_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], seconds: Callable[[str], float]
 ) -> None:
-    """Add ``show`` and ``set`` to the command line's subparsers."""
+    """Add ``show``, ``set`` and ``check`` to the command line's subparsers."""
+    from tui.script.check_options import add_check_options
     from tui.script.fields_arg import field_help
 
     show = sub.add_parser(
@@ -117,12 +120,49 @@ def add_commands(
     change.add_argument(
         "--yes", "-y", action="store_true", help="send without asking (needed without a terminal)"
     )
+    change.add_argument(
+        "--send-anyway",
+        action="store_true",
+        help="send even when a credential check found a definite problem (exit 5 otherwise)",
+    )
+    change.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (review, checks, outcome); errors as JSON on stderr",
+    )
     _connection_options(change, seconds)
+    add_check_options(change, after_command=True)
+
+    check = sub.add_parser(
+        "check",
+        help="check credentials with ElevenLabs and Sinch; nothing is sent to Tether",
+        description="Ask ElevenLabs and Sinch, from this machine, whether the credentials\n"
+        "given would work, without saving anything: for checking a key before a rotation.\n"
+        "Values are given as for set (FIELD=- or FIELD=@env:NAME; secrets never inline).\n"
+        "Tether is read only for Sinch identifiers not given (project, trunk, domain).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="FIELD=VALUE",
+        help="elevenlabsApiKey, sinchEstKeyId, sinchEstKeySecret, sinchEstProjectId, "
+        "sinchEstTrunkId or sinchEstTrunkDomain, as for set",
+    )
+    check.add_argument(
+        "--json", action="store_true", help="print one JSON object; errors as JSON on stderr"
+    )
+    _connection_options(check, seconds)
+    add_check_options(check, after_command=True, switch=False)
+
+    from tui.script.numbers_args import add_numbers_command
+
+    add_numbers_command(sub, seconds)
 
 
 def run(args: argparse.Namespace, flags: Flags) -> int:
-    """Run ``show`` or ``set``; returns the exit code (see :class:`ExitCode`)."""
-    from tui.script.exit_codes import ExitCode
+    """Run ``show``, ``set``, ``check`` or ``numbers``; returns the exit code (see :class:`ExitCode`)."""
     from tui.script.session import Target, open_target
 
     def connect() -> Target:
@@ -136,26 +176,37 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
             )
         return target
 
-    try:
-        if args.command == "show":
-            from tui.script.show import run_show
+    # Ctrl+C and other signals are handled for every command in tui.shutdown (through
+    # main): the line printed names what was cut short (a save: its outcome is unknown).
+    if args.command == "numbers":
+        from tui.script.numbers import run_numbers
 
-            return run_show(connect, json_output=args.json)
-        from tui.script.set import SetOptions, run_set
+        return run_numbers(args, connect)
+    if args.command == "show":
+        from tui.script.show import run_show
 
-        options = SetOptions(
+        return run_show(connect, json_output=args.json)
+    if args.command == "check":
+        from tui.script.check import CheckOptions, run_check
+
+        check = CheckOptions(
             assignments=args.assignments,
-            generate_tool_secret=args.generate_tool_secret,
-            clear_provider=args.clear_provider,
-            dry_run=args.dry_run,
-            yes=args.yes,
+            json_output=args.json,
+            demo=bool(args.demo),
+            read_timeout=args.timeout,
             environ=os.environ,
         )
-        return run_set(options, connect)
-    except KeyboardInterrupt:
-        print(
-            "\nInterrupted. If a save was on its way it may or may not have been applied: "
-            "check with `tether-voice show`.",
-            file=sys.stderr,
-        )
-        return ExitCode.INTERRUPTED
+        return run_check(check, flags)
+    from tui.script.set import SetOptions, run_set
+
+    options = SetOptions(
+        assignments=args.assignments,
+        generate_tool_secret=args.generate_tool_secret,
+        clear_provider=args.clear_provider,
+        dry_run=args.dry_run,
+        yes=args.yes,
+        send_anyway=args.send_anyway,
+        json_output=args.json,
+        environ=os.environ,
+    )
+    return run_set(options, connect)

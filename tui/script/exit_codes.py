@@ -1,8 +1,8 @@
-"""The exit status of ``show`` and ``set``: one number per kind of outcome.
+"""The exit status of ``show``, ``set`` and ``check``: one number per kind of outcome.
 
 Distinct codes let a runbook react without parsing text: retry on 3, page someone on
-1, fix the command on 2, and treat 4 as "already done". Documented in the README's
-Scripting section; changing a value breaks the scripts that test for it.
+1, fix the command on 2, treat 4 as "already done", fix the credential on 5. Documented
+in the README's Scripting section; changing a value breaks the scripts that test for it.
 """
 
 from __future__ import annotations
@@ -36,9 +36,18 @@ class ExitCode(IntEnum):
     """Nothing was sent: every value given equals the server's, or the confirmation
     was answered with no."""
 
+    CHECK_PROBLEM = 5
+    """A credential check found a definite problem (ElevenLabs or Sinch said so). ``set``
+    sent nothing, unless ``--send-anyway``; ``check`` found the credential wanting."""
+
+    NOT_ALL_CHECKED = 6
+    """``check`` only: no definite problem, but not everything could be checked (no
+    route, a timeout, an IP allow-list, a busy issuer, a stored secret)."""
+
     INTERRUPTED = 130
-    """Ctrl+C (the shell's usual 128 + SIGINT). A save interrupted on its way may or may
-    not have been applied."""
+    """Ctrl+C (the shell's usual 128 + SIGINT; SIGTERM is 143 and SIGHUP 129, by the same
+    rule, see ``tui.shutdown``). A save interrupted on its way may or may not have been
+    applied: the line printed says so."""
 
 
 def for_failure(failure: ApiFailure) -> ExitCode:

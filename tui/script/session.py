@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from tui.api.client import ConnectionSettings
     from tui.api.failures import ApiFailure
     from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
-    from tui.demo.server import DemoServer
+    from tui.checks.settings import CheckSettings
+    from tui.demo.stack import DemoStack
     from tui.settings import Flags
 
 
@@ -34,8 +35,10 @@ class Target:
     """The instance a command talks to: connection settings and a label for messages."""
 
     settings: ConnectionSettings
-    demo: DemoServer | None = None
-    """The in-process demo server (``--demo``), stopped by :meth:`close`."""
+    demo: DemoStack | None = None
+    """The in-process demo server and its stand-ins (``--demo``), stopped by :meth:`close`."""
+    checks: CheckSettings | None = None
+    """The credential checks' settings, resolved as the app's (None: off)."""
 
     @property
     def label(self) -> str:
@@ -70,37 +73,54 @@ def open_target(
         # As the app's --demo: its own instance with a published token; profiles and
         # tokens are ignored so a runbook can be tried without touching a real one.
         from tui.api.client import ConnectionSettings
-        from tui.demo.server import SUPERADMIN_TOKEN, DemoServer
+        from tui.demo.server import SUPERADMIN_TOKEN
+        from tui.demo.stack import DemoStack
 
-        server = DemoServer().start()
+        stack = DemoStack().start()
         settings = ConnectionSettings(
-            server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=read_timeout or 15.0
+            stack.tether.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=read_timeout or 15.0
         )
-        return Target(settings, server)
+        checks = stack.check_settings(
+            enabled=flags.check_credentials is not False,
+            probe_writes=flags.probe_write_permissions is not False,
+        )
+        return Target(settings, stack, checks)
 
     from tui.auth.token_store import TokenStore
     from tui.startup import StartupError, startup_plan
 
+    store = TokenStore()
     try:
-        plan = startup_plan(flags, environ=environ, store=TokenStore())
+        plan = startup_plan(flags, environ=environ, store=store)
     except StartupError as exc:
         raise UsageError(str(exc)) from None
+    if plan.token is None and store.problem is not None and store.problem.kind != "none":
+        # Timed out, failed or would prompt: say so, and how to do without it.
+        raise UsageError(f"{store.problem.cause}; set TETHER_TOKEN to skip it.")
     if plan.token is None:
         profile = f" --profile {plan.settings.profile}" if plan.settings.profile else ""
         raise UsageError(NO_TOKEN.format(entry=plan.token_entry, profile=profile))
-    return Target(plan.connection())
+    return Target(plan.connection(), checks=plan.settings.checks())
 
 
 def load(settings: ConnectionSettings) -> VoiceAiConfig | ApiFailure:
     """GET the configuration (blocking)."""
-    return asyncio.run(_load(settings))
+    from tui.shutdown import doing
+
+    with doing(f"loading the configuration from {settings.base_url} (nothing was changed)"):
+        return asyncio.run(_load(settings))
 
 
 def save_and_reread(
     settings: ConnectionSettings, request: SaveRequest
 ) -> tuple[SaveSuccess | ApiFailure, VoiceAiConfig | ApiFailure | None]:
     """POST ``request``, then GET again to confirm it; the GET is skipped after a failure."""
-    return asyncio.run(_save_and_reread(settings, request))
+    from tui.shutdown import doing
+
+    with doing(
+        f"saving to {settings.base_url}: its outcome is unknown — check with `tether-voice show`"
+    ):
+        return asyncio.run(_save_and_reread(settings, request))
 
 
 async def _load(settings: ConnectionSettings) -> VoiceAiConfig | ApiFailure:

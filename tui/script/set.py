@@ -10,6 +10,11 @@ the app send byte-identical bodies for the same edits.
 
 There is no stale-data check before sending, unlike the app's review: the script
 loads right before it sends, so there is nothing for another admin to overwrite.
+
+Newly typed credentials are checked with ElevenLabs and Sinch after the review, as in
+the app: a definite problem stops the command (exit 5, nothing sent) unless
+``--send-anyway``; a check that could not be made is a warning and the save goes on.
+After a save with a new ElevenLabs key, the post-call webhook is looked at as well.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tui.script.exit_codes import ExitCode, for_failure
-from tui.script.render import emit, failure_lines, review_lines, usage_error
+from tui.script.output import ScriptOutput
+from tui.script.render import review_lines
 
 if TYPE_CHECKING:
+    from tui.checks.verdict import CheckResult
     from tui.form.state import FieldValue, FormState
     from tui.script.fields_arg import FieldArg
     from tui.script.session import Target
@@ -39,29 +46,20 @@ class SetOptions:
     clear_provider: bool = False
     dry_run: bool = False
     yes: bool = False
+    send_anyway: bool = False
+    json_output: bool = False
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
-def _err(*lines: str) -> None:
-    emit(*lines, err=True)
-
-
-def _usage(message: str) -> ExitCode:
-    usage_error("set", message)
-    return ExitCode.USAGE
-
-
 def _ask(question: str) -> bool:
-    """Ask on the terminal; anything but y/yes (or end of input, or Ctrl+C) is no.
+    """Ask on the terminal; anything but y/yes (or end of input) is no.
 
     The question goes to stderr, like the notices: with stdout sent to a log file, the
-    person at the terminal still sees what they are asked.
+    person at the terminal still sees what they are asked. Ctrl+C here interrupts the
+    command like anywhere else (exit 130, "nothing was sent"; see ``tui.shutdown``).
     """
     print(question, end="", file=sys.stderr, flush=True)
-    try:
-        answer = sys.stdin.readline()
-    except KeyboardInterrupt:
-        answer = ""
+    answer = sys.stdin.readline()
     if not answer.endswith("\n"):
         print(file=sys.stderr)
     return answer.strip().lower() in ("y", "yes")
@@ -128,7 +126,7 @@ def run_set(
     *,
     confirm: Callable[[str], bool] = _ask,
 ) -> ExitCode:
-    """Check the arguments, then connect, load, edit, review, confirm, send, re-read.
+    """Check the arguments, then connect, load, edit, review, check, confirm, send, re-read.
 
     Every usage error that needs no server (a secret on the command line, no way to
     confirm) is found before ``connect`` is called: nothing is read from the keyring and
@@ -137,13 +135,14 @@ def run_set(
     from tui.script.fields_arg import FieldArgError
     from tui.script.session import UsageError
 
+    out = ScriptOutput("set", options.json_output)
     problem = check_options(options)
     if problem:
-        return _usage(problem)
+        return out.usage(problem)
     try:
         args = parse_values(options)
     except FieldArgError as exc:
-        return _usage(str(exc))
+        return out.usage(str(exc))
     stdin_used = any(arg.source == "standard input" for arg in args)
     can_ask = not stdin_used and sys.stdin is not None and sys.stdin.isatty()
     if not (options.dry_run or options.yes or can_ask):
@@ -152,19 +151,18 @@ def run_set(
             if stdin_used
             else "standard input is not a terminal, so nobody can answer"
         )
-        return _usage(
+        return out.usage(
             f"{why} the confirmation. Check what would be sent with --dry-run, then pass "
             "--yes to send without asking. Nothing was sent."
         )
     for arg in args:
-        for note in arg.notes:
-            _err(f"{arg.spec.wire_name}: {note}")
+        out.note(*(f"{arg.spec.wire_name}: {note}" for note in arg.notes))
     try:
         target = connect()
     except UsageError as exc:
-        return _usage(str(exc))
+        return out.usage(str(exc))
     try:
-        return _load_and_send(target, args, options, confirm)
+        return _load_and_send(target, args, options, confirm, out)
     finally:
         target.close()
 
@@ -174,6 +172,7 @@ def _load_and_send(
     args: Sequence[FieldArg],
     options: SetOptions,
     confirm: Callable[[str], bool],
+    out: ScriptOutput,
 ) -> ExitCode:
     from tui.api.failures import ApiFailure
     from tui.form.body import build_save_request
@@ -183,55 +182,134 @@ def _load_and_send(
 
     loaded = load(target.settings)
     if isinstance(loaded, ApiFailure):
-        _err(*failure_lines(loaded, "Load failed: "), "Nothing was sent.")
-        return for_failure(loaded)
+        return out.failed(loaded, for_failure(loaded), "Load failed: ", "Nothing was sent.")
     form, notices = edited_form(FormState.from_loaded(loaded), args, options)
     problem = provider_problem(form)
     if problem:
-        return _usage(problem)
-    if notices:
-        _err(*notices)
+        return out.usage(problem)
+    out.note(*notices)
     request = build_save_request(form)
-    if request.is_empty:
-        _err("Nothing to change: every value given is what the server holds. Nothing was sent.")
-        return ExitCode.NOTHING_TO_CHANGE
-
     changes = form.changes()
-    emit(*review_lines(changes, target.label))
+    report = out.report
+    report.update(
+        url=target.label,
+        changes=[
+            {
+                "field": change.spec.wire_name,
+                "before": change.before,
+                "after": change.after,
+                "warnings": list(change.warnings),
+            }
+            for change in changes
+        ],
+        body=request.redacted_body(MASK),
+        checks=[],
+        dryRun=options.dry_run,
+        sent=False,
+    )
+    if request.is_empty:
+        out.note("Nothing to change: every value given is what the server holds. Nothing was sent.")
+        return out.finish(ExitCode.NOTHING_TO_CHANGE)
+
+    out.out(*review_lines(changes, target.label))
     for change in changes:
-        for warning in change.warnings:
-            _err(f"warning: {change.spec.wire_name}: {warning}")
+        out.note(*(f"warning: {change.spec.wire_name}: {w}" for w in change.warnings))
+    results = _checks(target, form, out)
+    found = [result for result in results if result.is_problem]
     if options.dry_run:
-        print("Body (secrets masked):")
-        print(json.dumps(request.redacted_body(MASK), indent=2, ensure_ascii=False))
-        print("Dry run: nothing was sent.")
-        return ExitCode.OK
+        out.out("Body (secrets masked):", json.dumps(report["body"], indent=2, ensure_ascii=False))
+        out.out("Dry run: nothing was sent.")
+        code = ExitCode.CHECK_PROBLEM if found and not options.send_anyway else ExitCode.OK
+        return out.finish(code)
+    if found and not options.send_anyway:
+        count = len(found)
+        out.refused(
+            ExitCode.CHECK_PROBLEM,
+            "check problem",
+            f"Not sent: the checks found {count} definite problem{'s' if count != 1 else ''} "
+            "(above). Fix the value, or pass --send-anyway to send it regardless.",
+        )
+        return out.finish(ExitCode.CHECK_PROBLEM)
+    if found:
+        out.note(f"warning: sending despite {len(found)} problem(s) found (--send-anyway)")
     count = len(changes)
     plural = "s" if count != 1 else ""
-    if not options.yes and not confirm(f"Send {count} change{plural} to {target.label}? [y/N] "):
-        print("Not sent.")
-        return ExitCode.NOTHING_TO_CHANGE
+    from tui.shutdown import doing
+
+    with doing("waiting for the confirmation (nothing was sent)"):
+        asked = options.yes or confirm(f"Send {count} change{plural} to {target.label}? [y/N] ")
+    if not asked:
+        out.out("Not sent.")
+        return out.finish(ExitCode.NOTHING_TO_CHANGE)
 
     saved, reloaded = save_and_reread(target.settings, request)
     if isinstance(saved, ApiFailure):
-        _err(*failure_lines(saved, "Save failed: "))
-        return for_failure(saved)
-    emit(f"Saved — server said: {saved.message or 'saved'}")
+        return out.failed(saved, for_failure(saved), "Save failed: ")
+    said = saved.message or "saved"
+    report.update(sent=True, serverMessage=said, confirmed=None, unconfirmed=[])
+    out.out(f"Saved — server said: {said}")
     if reloaded is None or isinstance(reloaded, ApiFailure):
-        lines = failure_lines(reloaded, "") if reloaded is not None else []
-        _err(
+        lines = _reread_lines(reloaded)
+        out.note(
             "warning: saved, but re-reading the configuration to confirm it failed:",
             *lines[:-1],
             "Next: check with `tether-voice show` before changing anything else.",
         )
-        return ExitCode.OK
-    unconfirmed = form.unconfirmed_after_save(reloaded)
-    if unconfirmed:
-        _err(
-            "warning: saved, but the re-read differs for: " + ", ".join(unconfirmed),
-            "The server may have normalised the value, or someone else changed it: "
-            "check with `tether-voice show`.",
-        )
-        return ExitCode.OK
-    print(f"Re-read from the server: {count} change{plural} confirmed.")
-    return ExitCode.OK
+    else:
+        unconfirmed = form.unconfirmed_after_save(reloaded)
+        report.update(confirmed=not unconfirmed, unconfirmed=unconfirmed)
+        if unconfirmed:
+            out.note(
+                "warning: saved, but the re-read differs for: " + ", ".join(unconfirmed),
+                "The server may have normalised the value, or someone else changed it: "
+                "check with `tether-voice show`.",
+            )
+        else:
+            out.out(f"Re-read from the server: {count} change{plural} confirmed.")
+    _webhook(target, form, out)
+    return out.finish(ExitCode.OK)
+
+
+def _reread_lines(failure: object) -> list[str]:
+    """A failed re-read's explanation (its last line, the next step, is replaced)."""
+    from tui.api.failures import ApiFailure
+    from tui.script.render import failure_lines
+
+    return failure_lines(failure, "") if isinstance(failure, ApiFailure) else [""]
+
+
+def _checks(target: Target, form: FormState, out: ScriptOutput) -> list[CheckResult]:
+    """The review's credential checks, when they are on and the edits call for any."""
+    from tui.checks.plan import plan_checks
+    from tui.script.checks import HEADING, result_lines, run_blocking, warning_lines
+
+    settings = target.checks
+    if settings is None or not settings.enabled:
+        return []
+    plan = plan_checks(form, probe_writes=settings.probe_writes)
+    if plan.is_empty:
+        return []
+    results = run_blocking(plan, settings)
+    out.report["checks"] = [result.as_json() for result in results]
+    out.out(HEADING, *result_lines(results))
+    out.note(*warning_lines(results))
+    return results
+
+
+def _webhook(target: Target, form: FormState, out: ScriptOutput) -> None:
+    """After a save with a key typed now: whether Tether attached the post-call webhook."""
+    from pydantic import SecretStr
+
+    from tui.checks.verdict import Verdict
+    from tui.script.checks import webhook_blocking
+
+    settings = target.checks
+    if settings is None or not settings.enabled or not form.is_changed("elevenlabsApiKey"):
+        return
+    result = webhook_blocking(SecretStr(str(form.plain_value("elevenlabsApiKey"))), settings)
+    out.report["webhook"] = result.as_json()
+    line = f"{result.verdict.symbol} {result.check.label}: {result.summary}"
+    if result.verdict is Verdict.OK:
+        out.out(line)
+    else:
+        out.note(f"warning: {line}", *([f"Next: {result.next_step}."] if result.next_step else []))

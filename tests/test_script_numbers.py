@@ -1,0 +1,313 @@
+"""``tether-voice numbers`` and ``numbers set``: the table without the screen, same rules."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.script_support import Cli, Result, TerminalInput, isolate, run_cli
+from tui.demo.faults import Fault
+from tui.demo.loopback import JsonHandler
+from tui.demo.numbers_routes import PROMPTS_PATH
+from tui.demo.server import ADMIN_TOKEN, DemoServer
+from tui.script.exit_codes import ExitCode
+
+SALES, SUPPORT, RECEPTION, AFTER, BILLING, RECEPTION_COPY = (
+    f"64f0a1b2c3d4e5f6a7b8cc0{n}" for n in range(1, 7)
+)
+USER = {n: f"64f0a1b2c3d4e5f6a7b8c9d{n}" for n in range(1, 5)}
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def cli(
+    demo_server: DemoServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Cli:
+    """``cli(*args, stdin=...)``: run ``numbers ...`` against the demo server."""
+
+    def run(*args: str, stdin: str | io.StringIO | None = None) -> Result:
+        given = io.StringIO(stdin) if isinstance(stdin, str) else stdin
+        argv = ["numbers", *args, "--url", demo_server.url, "--timeout", "5"]
+        return run_cli(capsys, argv, stdin=given, monkeypatch=monkeypatch)
+
+    return run
+
+
+def toggles(server: DemoServer) -> list[dict[str, object]]:
+    return server.state.numbers.received_toggles
+
+
+def listed(server: DemoServer) -> dict[str, tuple[bool, str | None]]:
+    numbers = server.state.public_config()["phoneNumbers"]
+    return {n["phoneNumber"]: (n["aiEnabled"], n["aiAgentId"]) for n in numbers}
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+def test_the_list_shows_agent_names_then_the_agents(cli: Cli, demo_server: DemoServer) -> None:
+    result = cli()
+    assert result.code == ExitCode.OK, result.err
+    lines = result.out.splitlines()
+    assert lines[:6] == [
+        f"Phone numbers at {demo_server.url}: 4 (2 AI on, 2 off)",
+        "  NUMBER        AI   AGENT        USER",
+        f"  +14165550101  on   Sales Line   {USER[1]}",
+        f"  +14165550102  off  —            {USER[2]}",
+        f"  +14165550103  on   Reception    {USER[3]}",
+        f"  +14165550104  off  After Hours  {USER[4]}",
+    ]
+    assert "Agents (numbers set takes a name or an ID):" in lines
+    assert f"  {RECEPTION_COPY}  Reception (hidden)" in lines
+    assert result.err == ""
+
+
+def test_the_list_as_json(cli: Cli, demo_server: DemoServer) -> None:
+    result = cli("--json")
+    assert result.code == ExitCode.OK
+    shown = json.loads(result.out)
+    assert list(shown) == ["url", "phoneNumbers", "agents", "agentsError"]
+    assert shown["phoneNumbers"][0] == {
+        "userId": USER[1],
+        "phoneNumber": "+14165550101",
+        "aiEnabled": True,
+        "aiAgentId": SALES,
+        "agentName": "Sales Line",
+    }
+    assert shown["phoneNumbers"][1]["agentName"] is None
+    assert shown["agents"][4] == {
+        "id": BILLING,
+        "name": "Billing (draft)",
+        "description": "Not published yet: never synced to ElevenLabs",
+        "hidden": False,
+    }
+    assert shown["agentsError"] is None
+
+
+def without_agents(server: DemoServer) -> None:
+    """The prompts route answers 404, as on an instance without it (the config GET works)."""
+
+    def not_found(request: JsonHandler, _body: bytes) -> None:
+        request.send_json(404, {"success": False, "error": "Not found"})
+
+    server.routes.exact[PROMPTS_PATH] = {"GET": not_found}
+
+
+def test_without_the_agent_list_ids_are_shown_and_it_says_why(
+    cli: Cli, demo_server: DemoServer
+) -> None:
+    without_agents(demo_server)
+    result = cli("--json")
+    assert result.code == ExitCode.OK
+    shown = json.loads(result.out)
+    assert shown["agents"] is None
+    assert shown["agentsError"] == "HTTP 404 Not Found"
+    assert shown["phoneNumbers"][0]["agentName"] is None
+    assert "agent names unavailable" in result.said
+    text = cli()
+    assert f"  +14165550101  on   {SALES}  {USER[1]}" in text.out.splitlines()
+
+
+def test_without_the_agent_list_an_agent_id_still_works(cli: Cli, demo_server: DemoServer) -> None:
+    without_agents(demo_server)
+    by_name = cli("set", "+14165550104=on:Support Desk", "--yes")
+    assert by_name.code == ExitCode.REFUSED
+    assert "the agent list could not be read (HTTP 404 Not Found)" in by_name.said
+    assert toggles(demo_server) == []
+    by_id = cli("set", f"+14165550104=on:{SUPPORT}", "--yes")
+    assert by_id.code == ExitCode.OK, by_id.err
+    assert toggles(demo_server)[0]["aiAgentId"] == SUPPORT
+
+
+def test_a_failed_load_is_explained(cli: Cli, demo_server: DemoServer) -> None:
+    demo_server.inject(Fault.UNAVAILABLE_HTML, method="GET", times=2)
+    result = cli()
+    assert result.code == ExitCode.REFUSED
+    assert "Load failed: HTTP 503" in result.err
+    assert result.out == ""
+
+
+# --- numbers set: what is sent --------------------------------------------------------------
+
+
+def test_on_with_an_agent_name_off_and_a_switch(cli: Cli, demo_server: DemoServer) -> None:
+    result = cli("set", "+14165550104=on:support desk", "+14165550101=off", "--yes")
+    assert result.code == ExitCode.OK, result.err
+    assert toggles(demo_server) == [
+        {"userId": USER[1], "phoneNumber": "+14165550101", "aiEnabled": False},
+        {
+            "userId": USER[4],
+            "phoneNumber": "+14165550104",
+            "aiEnabled": True,
+            "aiAgentId": SUPPORT,
+        },
+    ]
+    assert result.out.splitlines() == [
+        f"Will send 2 toggles to {demo_server.url}, one by one (each touches ElevenLabs and Sinch):",
+        f"  +14165550101   user {USER[1]}  on, agent Sales Line → off",
+        f"  +14165550104   user {USER[4]}  off → on, agent Support Desk",
+        "✓ +14165550101  on → off: applied (server said: Toggle applied)",
+        "✓ +14165550104  off → on, agent Support Desk: applied (server said: Toggle applied)",
+        "Re-read from the server: 2 of 2 applied toggles confirmed.",
+    ]
+    assert listed(demo_server)["+14165550104"] == (True, SUPPORT)
+
+
+def test_three_numbers_the_middle_one_refused(cli: Cli, demo_server: DemoServer) -> None:
+    result = cli("set", "+14165550101=off", f"+14165550102=on:{SALES}", "+14165550104=on", "--yes")
+    assert result.code == ExitCode.REFUSED
+    assert [t["phoneNumber"] for t in toggles(demo_server)] == [
+        "+14165550101",
+        "+14165550102",
+        "+14165550104",
+    ]
+    out = " ".join(result.out.split())
+    assert (
+        "✗ +14165550102 off → on, agent Sales Line: NUMBER_NOT_ON_TRUNK: this number is not on "
+        "the Sinch trunk trunk-demo-001: add it there first." in out
+    )
+    assert "✓ +14165550104 off → on, agent After Hours: applied" in out
+    assert "2 of 2 applied toggles confirmed" in out
+
+
+def test_json_gives_each_numbers_outcome(cli: Cli, demo_server: DemoServer) -> None:
+    result = cli("set", "+14165550103=off", f"+14165550104=on:{BILLING}", "--yes", "--json")
+    assert result.code == ExitCode.REFUSED
+    shown = json.loads(result.out)
+    assert shown["exitCode"] == 1
+    first, second = shown["toggles"]
+    assert (first["phoneNumber"], first["outcome"]) == ("+14165550103", "refused")
+    assert first["error"]["code"] == "OUTBOUND_IN_FLIGHT"
+    assert first["error"]["explanation"].endswith("a call is in progress: try again when it ends")
+    assert second["error"]["code"] == "AGENT_NOT_SYNCED"
+    assert second["after"] == {
+        "aiEnabled": True,
+        "aiAgentId": BILLING,
+        "agentName": "Billing (draft)",
+    }
+    assert "Will send 2 toggles" in result.err  # the review, on stderr with --json
+
+
+def test_numbers_are_matched_by_digits_and_sent_as_listed(
+    cli: Cli, demo_server: DemoServer
+) -> None:
+    result = cli("set", "+1 (416) 555-0101=off", "--yes")
+    assert result.code == ExitCode.OK
+    assert toggles(demo_server)[0]["phoneNumber"] == "+14165550101"
+
+
+def test_on_without_an_agent_keeps_the_numbers_agent(cli: Cli, demo_server: DemoServer) -> None:
+    assert cli("set", "+14165550104=on", "--yes").code == ExitCode.OK
+    assert toggles(demo_server)[0]["aiAgentId"] == AFTER
+
+
+def test_already_as_asked_is_not_sent(cli: Cli, demo_server: DemoServer) -> None:
+    result = cli("set", "+14165550101=on:Sales Line", "+14165550102=off", "--yes")
+    assert result.code == ExitCode.NOTHING_TO_CHANGE
+    assert "unchanged, not sent: +14165550101 (already on, agent Sales Line)" in result.err
+    assert toggles(demo_server) == []
+
+
+def test_dry_run_prints_the_bodies_and_sends_nothing(cli: Cli, demo_server: DemoServer) -> None:
+    result = cli("set", "+14165550101=off", "--dry-run")
+    assert result.code == ExitCode.OK
+    assert json.loads(result.out.split("sent:\n", 1)[1].rsplit("Dry run", 1)[0]) == [
+        {"userId": USER[1], "phoneNumber": "+14165550101", "aiEnabled": False}
+    ]
+    assert "Dry run: nothing was sent." in result.out
+    assert toggles(demo_server) == []
+
+
+def test_a_terminal_is_asked_and_no_means_nothing_sent(cli: Cli, demo_server: DemoServer) -> None:
+    result = cli("set", "+14165550101=off", stdin=TerminalInput("n\n"))
+    assert result.code == ExitCode.NOTHING_TO_CHANGE
+    assert "Send 1 toggle to" in result.err
+    assert toggles(demo_server) == []
+    yes = cli("set", "+14165550101=off", stdin=TerminalInput("y\n"))
+    assert yes.code == ExitCode.OK
+    assert len(toggles(demo_server)) == 1
+
+
+# --- numbers set: usage errors (exit 2, nothing sent) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["+14165550101"], "expected NUMBER=on:AGENT"),
+        (["+14165550101=maybe"], "must be on, on:AGENT or off"),
+        (["+14165550101=off:Sales"], "an agent only goes with on"),
+        (["+14165550101=on:"], "no agent after 'on:'"),
+        (["+14165550101=off", "+1 416 555 0101=on"], "is given twice"),
+        (["+14165550101=off"], "standard input is not a terminal"),  # no --yes, no tty
+    ],
+)
+def test_malformed_arguments_make_no_request(
+    cli: Cli, demo_server: DemoServer, args: list[str], words: str
+) -> None:
+    result = cli("set", *args)
+    assert result.code == ExitCode.USAGE
+    assert words in result.said
+    assert demo_server.state.request_log == []
+
+
+@pytest.mark.parametrize(
+    ("arg", "words"),
+    [
+        ("+14165550199=off", "is not one of the organization's phone numbers"),
+        ("+14165550101=on:Nobody", "no agent named 'Nobody'"),
+        ("+14165550101=on:reception", "names 2 agents"),
+        ("+14165550102=on", "has no agent to keep"),
+    ],
+)
+def test_unknown_numbers_and_agents_are_usage_errors(
+    cli: Cli, demo_server: DemoServer, arg: str, words: str
+) -> None:
+    result = cli("set", "+14165550104=on", arg, "--yes")
+    assert result.code == ExitCode.USAGE
+    assert words in result.said
+    assert "Nothing was sent" in result.said
+    assert toggles(demo_server) == []
+
+
+# --- numbers set: stops ---------------------------------------------------------------------
+
+
+def test_a_401_midway_stops_and_says_what_was_not_sent(cli: Cli, demo_server: DemoServer) -> None:
+    demo_server.inject(Fault.DELAY, method="POST", delay_seconds=0)  # the first goes through
+    demo_server.inject(Fault.UNAUTHORIZED, method="POST")
+    result = cli("set", "+14165550101=off", "+14165550103=off", "+14165550104=on", "--yes")
+    assert result.code == ExitCode.REFUSED
+    out = result.out
+    assert "✓ +14165550101" in out
+    assert "✗ +14165550103  on → off: HTTP 401 Unauthorized." in out
+    assert "- +14165550104  off → on, agent After Hours: not sent" in out
+    assert "Stopped: HTTP 401 Unauthorized" in result.err
+    assert "1 toggle not sent" in result.said
+    assert "1 of 1 applied toggle confirmed" in out
+    assert len(toggles(demo_server)) == 1  # the 401 came before the route
+
+
+def test_no_answer_is_exit_3_and_the_reread_tells(cli: Cli, demo_server: DemoServer) -> None:
+    demo_server.inject(Fault.DROP_CONNECTION, method="POST")
+    result = cli("set", "+14165550101=off", "+14165550104=on", "--yes")
+    assert result.code == ExitCode.NETWORK
+    assert "? +14165550101" in result.out
+    assert "- +14165550104" in result.out
+    assert toggles(demo_server) == []
+
+
+def test_a_non_superadmin_is_refused_by_the_server(
+    cli: Cli, demo_server: DemoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TETHER_TOKEN", ADMIN_TOKEN)
+    result = cli("set", "+14165550101=off", "--yes")
+    assert result.code == ExitCode.REFUSED
+    assert "Server said: Superadmin access required" in result.err

@@ -1,0 +1,295 @@
+"""The demo's whole world: the Tether demo server plus stand-ins for ElevenLabs and Sinch.
+
+``tether-voice --demo``, ``demo-server``, the scripts' ``--demo`` and the tests start
+this stack. Its one piece of wiring: after a save with a new ElevenLabs key, the Tether
+demo sets up the post-call webhook on the ElevenLabs stand-in, as the real server does
+[documented: the save contract], so the app's after-save check has something true to
+find. As on the real server, a failure (a key without ``webhooks_write``) is only
+logged, and the save still succeeds.
+
+The Tether demo server stays usable alone (``DemoServer()``): without the stack, a saved
+key simply counts as a configured webhook.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import TYPE_CHECKING, Any, Self
+
+from tui.demo import elevenlabs, sinch
+from tui.demo.accounts import ADMIN_TOKEN, SUPERADMIN_TOKEN
+from tui.demo.elevenlabs import ElevenLabsStandIn
+from tui.demo.faults import Fault
+from tui.demo.loopback import CONTROL_FAULTS_PATH, LogHook, LoopbackServer, is_loopback
+from tui.demo.server import DemoServer
+from tui.demo.sinch import SinchAuthStandIn, SinchEstStandIn, SinchState
+from tui.demo.state import DemoState
+
+if TYPE_CHECKING:
+    from tui.checks.settings import CheckSettings
+
+__all__ = ["SERVER_NAMES", "DemoStack", "parse_fault_spec", "serve_stack_cli"]
+
+SERVER_NAMES = ("tether", "elevenlabs", "sinch-auth", "sinch-est")
+"""The stack's servers, as ``--fault SERVER:KIND`` names them."""
+
+WEBHOOK_NAME = "Tether post-call"
+WEBHOOK_URL = "https://your-instance.example.com/api/webhook/elevenlabs"
+"""What the demo Tether registers: a public URL (the reference's example instance), as a
+real server registers its own public address, not the one a client happens to use."""
+
+SETUP_TIMEOUT = 5.0
+"""Seconds the demo Tether waits for the ElevenLabs stand-in during webhook setup."""
+
+
+class _SetupFailed(Exception):
+    pass
+
+
+class DemoStack:
+    """Four loopback servers started and stopped together.
+
+    ``port`` 0 takes free ports (tests); another port puts Tether there and the
+    stand-ins on the next three (``demo-server``). ``webhook_delay``: None sets the
+    webhook up before the save answers; seconds set it up that long after, on a thread,
+    as a real server may (the app's after-save check then has to wait for it).
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        state: DemoState | None = None,
+        webhook_delay: float | None = None,
+        log: LogHook | None = None,
+    ) -> None:
+        def port_for(offset: int) -> int:
+            return port + offset if port else 0
+
+        self.tether = DemoServer(host, port, state, log=log)
+        self.elevenlabs = ElevenLabsStandIn(host, port_for(1), log=log)
+        shared = SinchState()
+        self.sinch_auth = SinchAuthStandIn(host, port_for(2), shared, log=log)
+        self.sinch_est = SinchEstStandIn(host, port_for(3), shared, log=log)
+        self.webhook_delay = webhook_delay
+        self._log = log
+        self._notes_lock = threading.Lock()
+        self._notes: list[str] = []
+
+    @property
+    def servers(self) -> dict[str, LoopbackServer[Any]]:
+        return {
+            "tether": self.tether,
+            "elevenlabs": self.elevenlabs,
+            "sinch-auth": self.sinch_auth,
+            "sinch-est": self.sinch_est,
+        }
+
+    def start(self) -> Self:
+        """Start every server (all or none), then wire Tether's webhook setup."""
+        started: list[LoopbackServer[Any]] = []
+        try:
+            for server in self.servers.values():
+                started.append(server.start())
+        except BaseException:
+            for server in started:
+                server.stop()
+            raise
+        self.tether.state.webhook_setup = self._set_up_webhook
+        return self
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def check_settings(self, *, enabled: bool = True, probe_writes: bool = True) -> CheckSettings:
+        """Check settings pointing at the stand-ins (write probes on, as in the demo)."""
+        from tui.checks.settings import CheckSettings
+
+        return CheckSettings(
+            enabled=enabled,
+            probe_writes=probe_writes,
+            elevenlabs_url=self.elevenlabs.url,
+            sinch_auth_url=self.sinch_auth.url,
+            sinch_est_url=self.sinch_est.url,
+            off_note="Credential checks are off (--no-check): nothing was asked.",
+        )
+
+    @property
+    def webhook_log(self) -> list[str]:
+        """What the demo Tether "logged" about webhook setups, oldest first."""
+        with self._notes_lock:
+            return list(self._notes)
+
+    # --- what Tether does after a save ----------------------------------------------------
+
+    def _set_up_webhook(self, key: str) -> None:
+        if self.webhook_delay is None:
+            self._attach(key)
+            return
+
+        def later() -> None:
+            if not self.tether.stopping.wait(self.webhook_delay):
+                self._attach(key)
+
+        threading.Thread(target=later, name="tether-demo-webhook", daemon=True).start()
+
+    def _attach(self, key: str) -> None:
+        """Create the webhook (HMAC), then make it the post-call webhook [SEEN: creating
+        does not attach]; on failure only log, as Tether does [DOC]."""
+        try:
+            created = self._elevenlabs_call(
+                "POST",
+                "/v1/workspace/webhooks",
+                key,
+                {
+                    "settings": {
+                        "name": WEBHOOK_NAME,
+                        "webhook_url": WEBHOOK_URL,
+                        "auth_type": "hmac",
+                    }
+                },
+            )
+            webhook_id, secret = created.get("webhook_id"), created.get("webhook_secret")
+            if not isinstance(webhook_id, str) or not isinstance(secret, str):
+                raise _SetupFailed("the create answer had no webhook_id / webhook_secret")
+            self._elevenlabs_call(
+                "PATCH",
+                "/v1/convai/settings",
+                key,
+                {"webhooks": {"post_call_webhook_id": webhook_id}},
+            )
+        except _SetupFailed as failed:
+            self._note(f"ElevenLabs webhook setup failed (the save succeeded): {failed}")
+            return
+        self.tether.state.webhook_attached(secret)
+        self._note(f"ElevenLabs post-call webhook {webhook_id} attached")
+
+    def _elevenlabs_call(
+        self, method: str, path: str, key: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        request = urllib.request.Request(
+            self.elevenlabs.url + path,
+            data=json.dumps(payload).encode(),
+            method=method,
+            headers={"xi-api-key": key, "Content-Type": "application/json"},
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback
+        try:
+            with opener.open(request, timeout=SETUP_TIMEOUT) as response:
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            raise _SetupFailed(f"{method} {path}: HTTP {error.code} {_reason(error)}") from None
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            raise _SetupFailed(f"{method} {path}: {type(error).__name__}") from None
+        return answer if isinstance(answer, dict) else {}
+
+    def _note(self, line: str) -> None:
+        with self._notes_lock:
+            self._notes.append(line)
+        if self._log is not None:
+            self._log(f"tether: {line}")
+
+
+def _reason(error: urllib.error.HTTPError) -> str:
+    try:
+        detail = json.loads(error.read() or b"{}").get("detail")
+    except (ValueError, AttributeError, OSError):
+        return ""
+    if isinstance(detail, dict):
+        return " ".join(str(detail.get(name, "")) for name in ("status", "message")).strip()
+    return ""
+
+
+def parse_fault_spec(spec: str) -> tuple[str, Fault]:
+    """``KIND`` (the Tether server) or ``SERVER:KIND``; ValueError names the choices."""
+    server, colon, kind = spec.rpartition(":")
+    server = server if colon else "tether"
+    if server not in SERVER_NAMES:
+        raise ValueError(
+            f"unknown server {server!r} in {spec!r}; one of: {', '.join(SERVER_NAMES)}"
+        )
+    return server, Fault(kind)
+
+
+def serve_stack_cli(
+    host: str,
+    port: int,
+    fault_specs: list[str],
+    delay_seconds: float,
+    empty: bool,
+    numbers: int = 0,
+) -> None:
+    """Run the stack in the foreground until Ctrl+C (``tether-voice demo-server``).
+
+    Faults are queued once each, in order. Request lines are printed as they are
+    answered: this is a terminal of its own, not under the TUI.
+    """
+    faults = [parse_fault_spec(spec) for spec in fault_specs]
+    state = DemoState.empty() if empty else DemoState.with_numbers(numbers)
+    stack = DemoStack(
+        host, port, state=state, webhook_delay=1.5, log=lambda line: print(line, flush=True)
+    )
+    try:
+        stack.start()
+    except OSError as error:
+        raise SystemExit(
+            f"demo server: cannot listen on {host}:{port} to {port + 3 if port else port}: {error}"
+        ) from None
+    for server_name, fault in faults:
+        stack.servers[server_name].inject(fault, delay_seconds=delay_seconds)
+    if not is_loopback(host) and host != "localhost":
+        print(
+            f"warning: listening on {host}: demo tokens are public; use 127.0.0.1",
+            file=sys.stderr,
+        )
+    print(banner(stack), flush=True)
+    try:
+        while True:
+            time.sleep(3600)  # interruptible on every platform, unlike Event.wait()
+    finally:  # Ctrl+C, SIGTERM, SIGHUP: the command line says so and exits 128 + N
+        stack.stop()
+
+
+def banner(stack: DemoStack) -> str:
+    """What ``demo-server`` prints: where everything is, and the published demo values."""
+    tether = stack.tether.url
+    keys = "\n".join(f"    {demo.key:<40} {demo.about}" for demo in elevenlabs.DEMO_KEYS)
+    return (
+        f"Tether demo server on {tether}\n"
+        f"  superadmin token: {SUPERADMIN_TOKEN}\n"
+        f"  admin token (GET only): {ADMIN_TOKEN}\n"
+        f"Stand-ins: ElevenLabs {stack.elevenlabs.url}, Sinch auth {stack.sinch_auth.url}, "
+        f"Sinch EST {stack.sinch_est.url}\n"
+        "  app, with the credential checks against the stand-ins:\n"
+        f"    export TETHER_TOKEN={SUPERADMIN_TOKEN}\n"
+        f"    export TETHER_VOICE_ELEVENLABS_URL={stack.elevenlabs.url}\n"
+        f"    export TETHER_VOICE_SINCH_AUTH_URL={stack.sinch_auth.url}\n"
+        f"    export TETHER_VOICE_SINCH_EST_URL={stack.sinch_est.url}\n"
+        f"    tether-voice --url {tether} --probe-write-permissions\n"
+        "  ElevenLabs demo keys:\n"
+        f"{keys}\n"
+        "  Sinch EST demo values (project "
+        f"{sinch.DEMO_PROJECT_ID}):\n"
+        f"    key ID {sinch.GOOD_KEY_ID} / secret {sinch.GOOD_KEY_SECRET}: good\n"
+        f"    key ID {sinch.GOOD_KEY_ID} / any other secret: refused\n"
+        f"    key ID {sinch.OTHER_KEY_ID} / secret {sinch.OTHER_KEY_SECRET}: another project's\n"
+        f"    trunk {sinch.MATCHING_TRUNK_ID}: the form's domain; trunk "
+        f"{sinch.MISMATCHED_TRUNK_ID}: {sinch.MISMATCHED_TRUNK_DOMAIN}\n"
+        f"  inject a fault: curl -X POST {tether}{CONTROL_FAULTS_PATH} "
+        '-d \'{"fault": "503-html"}\' (same route on each stand-in)\n'
+        f"  clear faults:   curl -X DELETE {tether}{CONTROL_FAULTS_PATH}\n"
+        "Ctrl+C to stop."
+    )

@@ -1,0 +1,133 @@
+"""The organization's agents: names in place of IDs, and a name or an ID resolved to one.
+
+Pure (no Textual, no HTTP), shared by the table, the agent list and ``numbers set``, so an
+agent is named and found the same way everywhere. The list comes from
+``GET /api/prompts/user``; when it could not be read, IDs are shown as they are and only
+an ID can choose an agent.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tui.api.number_models import Prompt
+
+_OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
+
+
+class AgentProblem(ValueError):
+    """A name or ID that does not pick exactly one agent; the message says why and what to do."""
+
+
+def printable(text: str) -> str:
+    """Control characters escaped, so a value from the server stays on its one line."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) == "Cc"
+        else char
+        for char in text
+    )
+
+
+def _folded(name: str) -> str:
+    """How names compare: case and runs of whitespace do not matter."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Agent:
+    """One agent (prompt) a number can be linked to."""
+
+    id: str
+    name: str = ""
+    description: str = ""
+    hidden: bool = False
+
+    @property
+    def label(self) -> str:
+        return printable(self.name) if self.name.strip() else self.id
+
+    @classmethod
+    def from_prompt(cls, prompt: Prompt) -> Agent:
+        return cls(prompt.id, prompt.name or "", prompt.description or "", bool(prompt.is_hidden))
+
+
+@dataclass(frozen=True)
+class AgentBook:
+    """The agents as last read, or why they could not be."""
+
+    agents: tuple[Agent, ...] = ()
+    read: bool = False
+    """True once the list has been read (it may be empty)."""
+    problem: str | None = None
+    """Why the list could not be read; None while it has not been tried or when it was read."""
+
+    @classmethod
+    def from_prompts(cls, prompts: Iterable[Prompt]) -> AgentBook:
+        return cls(tuple(Agent.from_prompt(prompt) for prompt in prompts), read=True)
+
+    @classmethod
+    def unreadable(cls, problem: str) -> AgentBook:
+        return cls(problem=problem)
+
+    def get(self, agent_id: str | None) -> Agent | None:
+        if agent_id is None:
+            return None
+        return next((agent for agent in self.agents if agent.id == agent_id), None)
+
+    def label(self, agent_id: str | None) -> str:
+        """The agent's name where it is known, else its ID; "—" for no agent."""
+        if not agent_id:
+            return "—"
+        agent = self.get(agent_id)
+        return agent.label if agent else printable(agent_id)
+
+    def shares_name(self, agent_id: str | None) -> bool:
+        """Another agent has the same name: the name alone does not say which one."""
+        agent = self.get(agent_id)
+        if agent is None or not agent.name.strip():
+            return False
+        folded = _folded(agent.name)
+        return sum(1 for other in self.agents if _folded(other.name) == folded) > 1
+
+    def sorted(self) -> list[Agent]:
+        """For a list to choose from: by name, visible before hidden, then by ID."""
+        return sorted(self.agents, key=lambda a: (a.hidden, _folded(a.name) or "\uffff", a.id))
+
+    def resolve(self, text: str) -> Agent:
+        """The one agent ``text`` names: an exact ID, else a name (case-insensitive).
+
+        Where the list could not be read, only something shaped like an ID (24 hex
+        characters) is accepted, as it is: the server will say if it is not an agent.
+
+        Raises:
+            AgentProblem: no agent, or more than one, has that name or ID.
+        """
+        wanted = text.strip()
+        if not wanted:
+            raise AgentProblem("no agent given")
+        by_id = self.get(wanted)
+        if by_id is not None:
+            return by_id
+        folded = _folded(wanted)
+        named = [agent for agent in self.agents if _folded(agent.name) == folded]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            which = ", ".join(f"{agent.id}{' (hidden)' if agent.hidden else ''}" for agent in named)
+            raise AgentProblem(
+                f"'{printable(wanted)}' names {len(named)} agents ({which}): give the ID instead"
+            )
+        if not self.read:
+            if _OBJECT_ID.match(wanted):
+                return Agent(wanted)
+            why = self.problem or "it has not been read"
+            raise AgentProblem(
+                f"cannot look up the agent '{printable(wanted)}': the agent list could not be "
+                f"read ({why}); give the agent's ID instead"
+            )
+        known = ", ".join(dict.fromkeys(agent.label for agent in self.sorted())) or "none"
+        raise AgentProblem(f"no agent named '{printable(wanted)}' (agents: {known})")

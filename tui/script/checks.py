@@ -1,0 +1,84 @@
+"""The credential checks for scripts: run them to the end, word them as plain lines.
+
+The same plan, runner and rules as the app's review (``tui.checks``, ``tui.api.checks``);
+what differs is only the front end: lines in display order once every check has
+answered (so two runs diff cleanly), next steps as commands rather than keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tui.checks.verdict import CheckResult, Verdict
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from tui.checks.plan import CheckPlan
+    from tui.checks.settings import CheckSettings
+
+HEADING = "Checks (asked from this machine):"
+
+
+def run_blocking(plan: CheckPlan, settings: CheckSettings) -> list[CheckResult]:
+    """Every line of ``plan``, asked of the issuers in parallel, within their deadline."""
+    from tui.api.checks import run_checks
+
+    if plan.to_ask:
+        issuers = " and ".join(
+            sorted({check.issuer for check in plan.to_ask}, key=["ElevenLabs", "Sinch"].index)
+        )
+        print(f"Checking with {issuers}…", file=sys.stderr, flush=True)
+    return asyncio.run(run_checks(plan, settings, lambda result: None))
+
+
+def webhook_blocking(key: SecretStr, settings: CheckSettings) -> CheckResult:
+    """After a save: the post-call webhook, looked at a few times over some seconds."""
+    from tui.api.checks import check_webhook
+
+    print("Checking ElevenLabs' post-call webhook…", file=sys.stderr, flush=True)
+    return asyncio.run(check_webhook(key, settings))
+
+
+def result_lines(results: Sequence[CheckResult]) -> list[str]:
+    """One line per check (symbol, label, verdict, summary), its next step and fix below."""
+    lines: list[str] = []
+    for result in results:
+        lines.append(f"  {result.headline()}")
+        if result.next_step:
+            lines.append(f"      → {result.next_step}")
+        if result.fix is not None:
+            lines.append(
+                f"      to use it: tether-voice set sinchEstTrunkDomain={result.fix.domain}"
+            )
+    return lines
+
+
+def problems(results: Sequence[CheckResult]) -> list[CheckResult]:
+    return [result for result in results if result.verdict is Verdict.PROBLEM]
+
+
+def unchecked(results: Sequence[CheckResult]) -> list[CheckResult]:
+    return [result for result in results if result.verdict is Verdict.NOT_CHECKED]
+
+
+def warning_lines(results: Sequence[CheckResult]) -> list[str]:
+    """A warning per line that could not be checked, for stderr; not for lines that only
+    wait on another (the key's own line already says why)."""
+    return [
+        f"warning: not checked: {r.check.label}: {r.summary}"
+        for r in unchecked(results)
+        if r.reason != "key_not_proven"
+    ]
+
+
+def tally(results: Sequence[CheckResult]) -> dict[str, int]:
+    """How many of each verdict, for ``--json``."""
+    return {
+        "ok": sum(1 for r in results if r.verdict is Verdict.OK),
+        "problem": len(problems(results)),
+        "notChecked": len(unchecked(results)),
+    }

@@ -1,0 +1,348 @@
+"""``tether-voice numbers [--json]`` and ``numbers set NUMBER=on:AGENT NUMBER=off ...``.
+
+The app's numbers table without the screen, through the same code: the configuration
+and the agents are loaded, each argument is applied to a
+:class:`~tui.numbers.state.NumbersState` as the table applies a key (``with_setting``),
+the toggles come from its ``toggles()`` (the one place they are built), they are sent
+one by one by :func:`~tui.numbers.batch.send_in_turn` (the app's loop), and the
+configuration is read again to confirm each. So ``numbers set`` and the app send
+byte-identical bodies, in the same order, for the same changes.
+
+Exit codes as ``set``: 0 every toggle applied (or listed), 1 the server refused at least
+one (whatever happened to the others), 2 usage, 3 no answer for some (their outcome is
+unknown; the re-read says), 4 nothing to change or the confirmation answered no, 130
+interrupted.
+The text and JSON are :mod:`tui.script.numbers_render`'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from tui.script.exit_codes import ExitCode, for_failure
+from tui.script.numbers_render import (
+    list_json,
+    list_lines,
+    outcome_json,
+    result_line,
+    review_lines,
+)
+from tui.script.render import emit, failure_lines, json_error, json_failure, usage_error
+
+if TYPE_CHECKING:
+    from tui.api.client import ConnectionSettings
+    from tui.api.failures import ApiFailure
+    from tui.api.models import VoiceAiConfig
+    from tui.numbers.agents import AgentBook
+    from tui.numbers.batch import BatchEnd
+    from tui.numbers.state import NumbersState, RowOutcome, Toggle
+    from tui.script.session import Target
+
+
+# --- the requests (each command one event loop, one client) ---------------------------------
+
+
+async def _load_both(
+    settings: ConnectionSettings,
+) -> tuple[VoiceAiConfig | ApiFailure, AgentBook]:
+    """The configuration and the agents, side by side on one connection pool."""
+    from tui.api.client import VoiceConfigClient
+    from tui.api.failures import ApiFailure
+    from tui.numbers.agents import AgentBook
+
+    client = VoiceConfigClient(settings)
+    try:
+        config, prompts = await asyncio.gather(client.load(), client.load_agents())
+    finally:
+        await client.aclose()
+    if isinstance(prompts, ApiFailure):
+        return config, AgentBook.unreadable(prompts.summary)
+    return config, AgentBook.from_prompts(prompts)
+
+
+def load_numbers(settings: ConnectionSettings) -> tuple[VoiceAiConfig | ApiFailure, AgentBook]:
+    from tui.shutdown import doing
+
+    with doing(f"loading the numbers from {settings.base_url} (nothing was changed)"):
+        return asyncio.run(_load_both(settings))
+
+
+async def _send_and_reread(
+    settings: ConnectionSettings,
+    state: NumbersState,
+    report: Callable[[NumbersState, RowOutcome], None],
+) -> tuple[BatchEnd, VoiceAiConfig | ApiFailure | None]:
+    from tui.api.client import VoiceConfigClient
+    from tui.numbers.batch import send_in_turn
+
+    client = VoiceConfigClient(settings)
+    try:
+        end = await send_in_turn(state, state.toggles(), client.toggle, report)
+        reread = await client.load() if end.sent else None
+    finally:
+        await client.aclose()
+    return end, reread
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+def run_numbers(args: argparse.Namespace, connect: Callable[[], Target]) -> ExitCode:
+    """``numbers`` or ``numbers set``, by the parsed arguments."""
+    json_output = bool(getattr(args, "json", False))
+    if args.numbers_command == "set":
+        return run_numbers_set(
+            args.assignments,
+            connect,
+            dry_run=args.dry_run,
+            yes=args.yes,
+            json_output=json_output,
+        )
+    return run_numbers_list(connect, json_output=json_output)
+
+
+def _usage(message: str, command: str, json_output: bool) -> ExitCode:
+    if json_output:
+        print(json_error(ExitCode.USAGE, "usage", [message]), file=sys.stderr)
+    else:
+        usage_error(command, message)
+    return ExitCode.USAGE
+
+
+def _load_failed(failure: ApiFailure, json_output: bool, *extra: str) -> ExitCode:
+    code = for_failure(failure)
+    lines = failure_lines(failure, "Load failed: ")
+    if json_output:
+        print(json_failure(failure, code, [*lines, *extra]), file=sys.stderr)
+    else:
+        emit(*lines, *extra, err=True)
+    return code
+
+
+def run_numbers_list(connect: Callable[[], Target], *, json_output: bool) -> ExitCode:
+    from tui.api.failures import ApiFailure
+    from tui.numbers.state import NumbersState
+    from tui.script.session import UsageError
+
+    try:
+        target = connect()
+    except UsageError as exc:
+        return _usage(str(exc), "numbers", json_output)
+    try:
+        config, agents = load_numbers(target.settings)
+    finally:
+        target.close()
+    if isinstance(config, ApiFailure):
+        return _load_failed(config, json_output)
+    state = NumbersState.from_config(config, agents)
+    if json_output:
+        print(json.dumps(list_json(state, target.label), indent=2, ensure_ascii=False))
+    else:
+        emit(*list_lines(state, config, target.label))
+    if agents.problem:
+        emit(
+            f"warning: agent names unavailable (the agent list could not be read: "
+            f"{agents.problem}); agents are shown by ID.",
+            err=True,
+        )
+    return ExitCode.OK
+
+
+# --- numbers set --------------------------------------------------------------------------
+
+
+def _ask(question: str) -> bool:
+    from tui.script.set import _ask as ask
+
+    return ask(question)
+
+
+def run_numbers_set(
+    assignments: list[str],
+    connect: Callable[[], Target],
+    *,
+    dry_run: bool = False,
+    yes: bool = False,
+    json_output: bool = False,
+    confirm: Callable[[str], bool] = _ask,
+) -> ExitCode:
+    """Check the arguments, then connect, load, apply, review, confirm, send, re-read."""
+    from tui.script.numbers_args import NumberArgError, parse_number_args
+    from tui.script.session import UsageError
+
+    try:
+        args = parse_number_args(assignments)
+    except NumberArgError as exc:
+        return _usage(str(exc), "numbers set", json_output)
+    can_ask = sys.stdin is not None and sys.stdin.isatty()
+    if not (dry_run or yes or can_ask):
+        return _usage(
+            "standard input is not a terminal, so nobody can answer the confirmation. Check "
+            "what would be sent with --dry-run, then pass --yes to send without asking. "
+            "Nothing was sent.",
+            "numbers set",
+            json_output,
+        )
+    try:
+        target = connect()
+    except UsageError as exc:
+        return _usage(str(exc), "numbers set", json_output)
+    try:
+        return _plan_and_send(target, args, dry_run, yes, json_output, confirm)
+    finally:
+        target.close()
+
+
+def _plan_and_send(
+    target: Target,
+    args: list[Any],
+    dry_run: bool,
+    yes: bool,
+    json_output: bool,
+    confirm: Callable[[str], bool],
+) -> ExitCode:
+    from tui.api.failures import ApiFailure
+    from tui.numbers.state import NumbersState
+    from tui.script.numbers_args import AgentLookupError, NumberArgError, apply_args
+
+    config, agents = load_numbers(target.settings)
+    if isinstance(config, ApiFailure):
+        return _load_failed(config, json_output, "Nothing was sent.")
+    loaded = NumbersState.from_config(config, agents)
+    try:
+        state, notices = apply_args(loaded, args)
+    except AgentLookupError as exc:
+        message = f"{exc}. Nothing was sent."
+        if json_output:
+            print(json_error(ExitCode.REFUSED, "agents", [message]), file=sys.stderr)
+        else:
+            emit(f"tether-voice numbers set: error: {message}", err=True)
+        return ExitCode.REFUSED
+    except NumberArgError as exc:
+        return _usage(f"{exc}. Nothing was sent.", "numbers set", json_output)
+    # With --json, stdout is the JSON object alone: the review and progress go to stderr.
+    out = sys.stderr if json_output else sys.stdout
+    if notices:
+        emit(*notices, err=True)
+    toggles = state.toggles()
+    if not toggles:
+        emit("Nothing to change: every number is already set as asked. Nothing was sent.", err=True)
+        if json_output:
+            print(json.dumps({"url": target.label, "toggles": [], "exitCode": 4}))
+        return ExitCode.NOTHING_TO_CHANGE
+    print("\n".join(review_lines(toggles, state, target.label)), file=out)
+    if dry_run:
+        print("Bodies, in the order they would be sent:", file=out)
+        bodies = [toggle.request().wire_body() for toggle in toggles]
+        print(json.dumps(bodies, indent=2, ensure_ascii=False), file=out)
+        print("Dry run: nothing was sent.", file=out)
+        if json_output:
+            shape = [outcome_json(None, toggle, state) for toggle in toggles]
+            print(json.dumps({"url": target.label, "toggles": shape, "exitCode": 0}, indent=2))
+        return ExitCode.OK
+    count = len(toggles)
+    plural = "s" if count != 1 else ""
+    from tui.shutdown import doing
+
+    with doing("waiting for the confirmation (nothing was sent)"):
+        asked = yes or confirm(f"Send {count} toggle{plural} to {target.label}? [y/N] ")
+    if not asked:
+        print("Not sent.", file=out)
+        return ExitCode.NOTHING_TO_CHANGE
+    return _send(target, state, toggles, json_output, out)
+
+
+def _send(
+    target: Target, state: NumbersState, toggles: list[Toggle], json_output: bool, out: Any
+) -> ExitCode:
+    from tui.api.failures import ApiFailure
+    from tui.numbers.state import Verdict
+
+    def report(now: NumbersState, outcome: RowOutcome) -> None:
+        line = result_line(outcome, now)
+        if line is not None:
+            print("\n".join(_wrapped(line)), file=out, flush=True)
+
+    from tui.shutdown import doing
+
+    # Ctrl+C, SIGTERM, SIGHUP: tui.shutdown prints this one line and exits 128 + N.
+    with doing(
+        f"sending toggles to {target.label}: the one on its way may or may not have been "
+        "applied, the rest were not sent — check with `tether-voice numbers`"
+    ):
+        end, reread = asyncio.run(_send_and_reread(target.settings, state, report))
+    final = end.state
+    if end.stopped_by is not None:
+        rest = len([t for t in end.unsent if end.state.outcomes[t.key].verdict is Verdict.NOT_SENT])
+        emit(
+            *failure_lines(end.stopped_by, "Stopped: "),
+            f"{rest} toggle{'s' if rest != 1 else ''} not sent; nothing after the stop was tried.",
+            err=True,
+        )
+    if isinstance(reread, ApiFailure):
+        lines = failure_lines(reread, "")
+        emit(
+            "warning: re-reading the configuration to confirm the toggles failed:",
+            *lines[:-1],
+            "Next: check with `tether-voice numbers` before changing anything else.",
+            err=True,
+        )
+    elif reread is not None:
+        final = end.state.rebased(reread).state
+        _confirm_lines(final, toggles, out)
+    if json_output:
+        shape = [outcome_json(final.outcomes.get(t.key), t, final) for t in toggles]
+        code = _exit_code(final, toggles)
+        print(json.dumps({"url": target.label, "toggles": shape, "exitCode": int(code)}, indent=2))
+        return code
+    return _exit_code(final, toggles)
+
+
+def _wrapped(line: str) -> list[str]:
+    from tui.script.render import wrap
+
+    return wrap([line])
+
+
+def _confirm_lines(state: NumbersState, toggles: list[Toggle], out: Any) -> None:
+    from tui.numbers.state import Verdict
+
+    applied = [state.outcomes[t.key] for t in toggles if t.key in state.outcomes]
+    applied = [o for o in applied if o.verdict is Verdict.APPLIED]
+    confirmed = [o for o in applied if o.confirmed]
+    for outcome in applied:
+        if outcome.confirmed is False and outcome.reread is not None:
+            now = outcome.reread.describe(state.agents)
+            emit(
+                f"warning: {outcome.toggle.phone_number} was applied, but the re-read shows "
+                f"{now}: someone may have changed it since.",
+                err=True,
+            )
+        elif outcome.failure is not None:
+            print(
+                f"✓ {outcome.toggle.phone_number}: no answer, but the re-read shows it applied.",
+                file=out,
+            )
+    if applied:
+        print(
+            f"Re-read from the server: {len(confirmed)} of {len(applied)} applied "
+            f"toggle{'s' if len(applied) != 1 else ''} confirmed.",
+            file=out,
+        )
+
+
+def _exit_code(state: NumbersState, toggles: list[Toggle]) -> ExitCode:
+    """1 if any was refused, else 3 if any is still unknown or was not sent, else 0."""
+    from tui.numbers.state import Verdict
+
+    verdicts = [state.outcomes[t.key].verdict for t in toggles if t.key in state.outcomes]
+    if Verdict.REFUSED in verdicts:
+        return ExitCode.REFUSED
+    if Verdict.UNANSWERED in verdicts or Verdict.NOT_SENT in verdicts:
+        return ExitCode.NETWORK
+    return ExitCode.OK

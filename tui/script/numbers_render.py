@@ -1,0 +1,151 @@
+"""``numbers`` and ``numbers set`` as text and JSON: the listing, the review, a line per result.
+
+Plain text as the other scripted commands write it (no colour, at most 100 characters a
+line); the JSON shapes are documented in the README and only ever gain keys. The words
+for a row come from the app's (:mod:`tui.numbers.view`, :mod:`tui.api.toggle_codes`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tui.script.render import WIDTH, fit
+
+if TYPE_CHECKING:
+    from tui.api.models import VoiceAiConfig
+    from tui.numbers.agents import AgentBook
+    from tui.numbers.state import NumbersState, RowOutcome, Setting, Toggle
+
+
+def setting_json(setting: Setting, agents: AgentBook) -> dict[str, Any]:
+    agent = agents.get(setting.agent_id)
+    return {
+        "aiEnabled": setting.enabled,
+        "aiAgentId": setting.agent_id,
+        "agentName": agent.name if agent else None,
+    }
+
+
+def list_json(state: NumbersState, url: str) -> dict[str, Any]:
+    """The documented ``numbers --json`` object."""
+    agents = state.agents
+    shape: dict[str, Any] = {"url": url, "phoneNumbers": []}
+    for number in state.numbers:
+        row = number.model_dump(by_alias=True, mode="json")
+        agent = agents.get(number.ai_agent_id)
+        row["agentName"] = agent.name if agent else None
+        shape["phoneNumbers"].append(row)
+    shape["agents"] = (
+        [
+            {"id": a.id, "name": a.name, "description": a.description, "hidden": a.hidden}
+            for a in agents.agents
+        ]
+        if agents.read
+        else None
+    )
+    shape["agentsError"] = agents.problem
+    return shape
+
+
+def list_lines(state: NumbersState, config: VoiceAiConfig, url: str) -> list[str]:
+    """The numbers as a table (agent names where known), then the agents to choose from."""
+    from tui.form.summary import phone_summary
+    from tui.numbers.view import row_view
+
+    lines = [fit(f"Phone numbers at {url}: {phone_summary(config)}", WIDTH)]
+    if len(state):
+        table = [("NUMBER", "AI", "AGENT", "USER")]
+        for row in range(len(state)):
+            view = row_view(state, row)
+            table.append((view.number, view.ai, view.agent, view.user))
+        widths = [max(len(cells[i]) for cells in table) for i in range(3)]
+        for cells in table:
+            padded = "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=False))
+            lines.append(fit(f"  {padded}  {cells[3]}".rstrip(), WIDTH))
+    agents = state.agents
+    if agents.read:
+        lines.append("")
+        lines.append("Agents (numbers set takes a name or an ID):")
+        for agent in agents.sorted():
+            flags = " (hidden)" if agent.hidden else ""
+            lines.append(fit(f"  {agent.id}  {agent.label}{flags}", WIDTH))
+        if not agents.agents:
+            lines.append("  none")
+    return lines
+
+
+def review_lines(toggles: list[Toggle], state: NumbersState, target: str) -> list[str]:
+    """What will be sent, one number per line: number, user, before → after (agent names)."""
+    count = len(toggles)
+    lines = [
+        fit(
+            f"Will send {count} toggle{'s' if count != 1 else ''} to {target}, one by one "
+            "(each touches ElevenLabs and Sinch):",
+            WIDTH,
+        )
+    ]
+    for toggle in toggles:
+        before = toggle.before.describe(state.agents)
+        after = toggle.after.describe(state.agents)
+        lines.append(
+            fit(f"  {toggle.phone_number:<14} user {toggle.user_id}  {before} → {after}", WIDTH)
+        )
+    return lines
+
+
+def result_line(outcome: RowOutcome, state: NumbersState) -> str | None:
+    """One line per number as its answer arrives (None while it is being sent)."""
+    from tui.api.toggle_codes import explain
+    from tui.numbers.state import Verdict
+
+    toggle = outcome.toggle
+    head = f"{toggle.phone_number}  {toggle.change(state.agents)}"
+    failure = outcome.failure
+    match outcome.verdict:
+        case Verdict.SENDING:
+            return None
+        case Verdict.APPLIED:
+            said = f" (server said: {outcome.message})" if outcome.message else ""
+            return f"✓ {head}: applied{said}"
+        case Verdict.REFUSED:
+            assert failure is not None
+            agent = state.agents.label(toggle.after.agent_id) if toggle.after.enabled else None
+            why = explain(failure, trunk=state.trunk_id, agent=agent)
+            said = (
+                f" Server said: {failure.error}"
+                if failure.error and failure.error not in why
+                else ""
+            )
+            return f"✗ {head}: {why}.{said}"
+        case Verdict.UNANSWERED:
+            assert failure is not None
+            return f"? {head}: no answer ({failure.summary}); the re-read will tell"
+        case Verdict.NOT_SENT:
+            return f"- {head}: not sent"
+
+
+def outcome_json(outcome: RowOutcome | None, toggle: Toggle, state: NumbersState) -> dict[str, Any]:
+    from tui.api.toggle_codes import explain, refusal_code
+
+    shape: dict[str, Any] = {
+        "phoneNumber": toggle.phone_number,
+        "userId": toggle.user_id,
+        "before": setting_json(toggle.before, state.agents),
+        "after": setting_json(toggle.after, state.agents),
+        "outcome": outcome.verdict.value if outcome else "not sent",
+        "confirmed": outcome.confirmed if outcome else None,
+        "serverMessage": outcome.message if outcome else None,
+        "error": None,
+    }
+    failure = outcome.failure if outcome else None
+    if failure is not None:
+        agent = state.agents.label(toggle.after.agent_id) if toggle.after.enabled else None
+        shape["error"] = {
+            "kind": failure.kind.value,
+            "status": failure.status,
+            "code": refusal_code(failure),
+            "serverError": failure.error,
+            "summary": failure.summary,
+            "explanation": explain(failure, trunk=state.trunk_id, agent=agent),
+        }
+    return shape
