@@ -143,6 +143,24 @@ async def test_escape_in_review_sends_nothing_and_keeps_every_edit(
         assert "nothing was sent" in status_text(pilot)
 
 
+async def test_typing_after_the_review_adds_to_the_field_rather_than_replacing_it(
+    demo_server: DemoServer,
+) -> None:
+    """Focus given back after a dialog (or after the form was locked) selects nothing: the
+    next key must not replace what was typed. Tab into a field still selects its text."""
+    async with make_app(demo_server).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "sinchEstTrunkId", "trunk-9", replace=True)
+        await press_and_settle(pilot, "ctrl+s")
+        await press_and_settle(pilot, "escape")
+        await pilot.press("x")
+        await settle(pilot)
+        assert widget_values(pilot)["field-sinchEstTrunkId"] == "trunk-9x"
+        await pilot.press("tab", "shift+tab", "y")  # the user's own move: type to replace
+        await settle(pilot)
+        assert widget_values(pilot)["field-sinchEstTrunkId"] == "y"
+
+
 async def test_save_with_nothing_changed_says_so_and_sends_nothing(
     demo_server: DemoServer,
 ) -> None:

@@ -10,6 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
 from tui.checks.settings import OFF, CheckSettings
@@ -120,6 +121,15 @@ class VoiceConfigApp(App[None]):
         if user.organization_id:
             who += f" · org {user.organization_id}"
         return f"{where} · {who}"
+
+    keyboard_focus: Widget | None = None
+    """Where the last Tab or Shift+Tab moved focus: an input selects its text only then."""
+
+    def action_focus_next(self) -> None:
+        self.keyboard_focus = self.screen.focus_next()
+
+    def action_focus_previous(self) -> None:
+        self.keyboard_focus = self.screen.focus_previous()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every editor action by name, next to Textual's own (theme, keys…)."""
