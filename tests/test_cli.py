@@ -66,6 +66,9 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         def exit(self) -> None:
             pass
 
+        def exit_when_drawn(self) -> None:
+            pass
+
         def activity(self) -> str:
             return "running the app"
 

@@ -161,6 +161,16 @@ class VoiceConfigApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = self._describe_session()
 
+    def exit_when_drawn(self) -> None:
+        """Exit, but only once what is being mounted now has been drawn.
+
+        A signal (``kill``, a lost terminal) can land while the editor is being mounted;
+        exiting right then removes widgets that Textual is still setting up, and it
+        prints its own traceback on the way out (seen with the provider's Select). After
+        the next refresh the mount is complete and the exit is clean.
+        """
+        self.call_after_refresh(self.exit)
+
     def activity(self) -> str:
         """What a signal would cut short now, for the line printed once the app has closed."""
         editor = next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)

@@ -401,7 +401,7 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from tui.app import VoiceConfigApp
 
         app = VoiceConfigApp(settings, demo=server is not None, client=client, **app_options)  # type: ignore[arg-type]
-        with shutdown.app_running(app.exit, app.activity):
+        with shutdown.app_running(app.exit_when_drawn, app.activity):
             app.run()
     finally:
         client.close()

@@ -282,10 +282,18 @@ def _describe_app(app: _App) -> str:
 
 
 def _running_loop() -> object | None:
-    import asyncio  # already loaded whenever an app runs
+    """The running event loop, if any, without importing anything.
 
+    This runs inside the signal handler, which may have interrupted an import half-way
+    (the start is mostly imports): importing there would meet half-initialised modules
+    and end in a traceback. No asyncio loaded, or not yet whole, means no loop runs.
+    """
+    asyncio = sys.modules.get("asyncio")
+    get_running_loop = getattr(asyncio, "get_running_loop", None)
+    if get_running_loop is None:
+        return None
     try:
-        return asyncio.get_running_loop()
+        return get_running_loop()
     except RuntimeError:
         return None
 
