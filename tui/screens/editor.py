@@ -23,13 +23,12 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from tui.api.auth import fetch_profile, verify_token
 from tui.api.failures import ApiFailure
-from tui.auth.token_source import NO_TOKEN_REASON, find_stored_token, looking_message
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
 from tui.screens.editor_numbers import EditorNumbers
+from tui.screens.editor_sign_in import UNAUTHORIZED_REASON, EditorSignIn
 from tui.screens.paint_once import PaintOnce
 from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
@@ -37,20 +36,12 @@ from tui.widgets.field_row import FieldRow
 from tui.widgets.quiet_footer import QuietFooter
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 
-UNAUTHORIZED_REASON = (
-    "The server refused the token (401): it has expired, or the account is not a "
-    "superadmin. Sign in again; your edits are kept and the request is retried."
-)
-
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from tui.api.auth import SignedIn
     from tui.api.models import SaveRequest, VoiceAiConfig
     from tui.app import VoiceConfigApp
 
 
-class EditorScreen(PaintOnce, EditorNumbers, Screen[None]):
+class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
     """View and edit one organization's Voice AI configuration."""
 
     app: VoiceConfigApp
@@ -107,13 +98,13 @@ class EditorScreen(PaintOnce, EditorNumbers, Screen[None]):
     form: reactive[FormState | None] = reactive(None, always_update=True, repaint=False)
     """None until the first successful load."""
     busy: reactive[str] = reactive("", repaint=False)
+    """"loading", "checking" (the re-read before a review, and while the review is open) or
+    "saving" while a request is in flight; the form is locked meanwhile."""
     # Textual repaints the whole screen when focus moves (13 KB per Tab at 100x30); the
     # widgets gaining and losing focus restyle and redraw themselves, which is enough.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
-    """"loading" or "saving" while a request is in flight; the form is locked meanwhile."""
 
     _focus_before_lock: Widget | None = None
-    _needs_sign_in = False
     _at_launch: VoiceAiConfig | ApiFailure | None = None
 
     def compose(self) -> ComposeResult:
@@ -418,78 +409,6 @@ class EditorScreen(PaintOnce, EditorNumbers, Screen[None]):
         loaded = f"Loaded the configuration from {self.app.target_label}."
         self.status.outcome = Outcome.of(Tone.SUCCESS, loaded)
         return loaded
-
-    async def _who_is_signed_in(self, loaded: str) -> None:
-        """The header's account, asked after the load so the first useful frame is not delayed."""
-        if self.app.user is None:
-            user = await fetch_profile(self.app.client.settings, client=self.app.client)
-            if not isinstance(user, ApiFailure):
-                self.app.user = user
-        user = self.app.user
-        if user is not None and user.save_warning:
-            self.status.outcome = Outcome.of(Tone.WARNING, loaded, user.save_warning)
-
-    async def _token_ready(self) -> bool:
-        """A token to send, checked once if it came from the keyring; else ask to sign in."""
-        client = self.app.client
-        reason = NO_TOKEN_REASON
-        if not client.has_token and self.app.look_in_keyring:
-            self.app.look_in_keyring = False  # once: after a sign-in the token is in hand
-            self.status.outcome = Outcome.of(Tone.BUSY, looking_message(self.app.store))
-            stored = await find_stored_token(self.app.store, self.app.token_entry)
-            if stored.token is not None:
-                client.use_token(stored.token)
-                self.app.verify_first = True
-            reason = stored.reason
-        if not client.has_token:
-            self.status.outcome = Outcome.of(Tone.INFO, "Not signed in yet.")
-            self.request_sign_in(reason, retry=self.load_config)
-            return False
-        if self.app.verify_first:
-            self.status.outcome = Outcome.of(Tone.BUSY, "Checking the stored token…")
-            verdict = await verify_token(client.settings, client=client)
-            self.app.verify_first = False
-            if verdict is False:
-                self.request_sign_in(
-                    "The token stored in the keyring was refused: it has expired or been "
-                    "revoked. Sign in again.",
-                    retry=self.load_config,
-                )
-                return False
-        return True
-
-    def request_sign_in(self, reason: str, retry: Callable[[], object] | None = None) -> None:
-        """Show the sign-in screen over the editor; edits stay put, and ``retry`` runs after."""
-        from tui.screens.sign_in import SignInScreen
-
-        app = self.app
-        screen = SignInScreen(
-            app.client.settings, app.target_label, reason, app.store, app.token_entry
-        )
-
-        def done(signed: SignedIn | None) -> None:
-            if signed is None:
-                self._needs_sign_in = True
-                self.refresh_bindings()
-                if not self.status.outcome.lines[0].startswith(("Load failed", "Save failed")):
-                    self.status.outcome = Outcome.of(
-                        Tone.WARNING, "Not signed in.", "Next: ctrl+l to sign in."
-                    )
-                return
-            self._needs_sign_in = False
-            self.refresh_bindings()
-            app.signed_in(signed)
-            self.status.outcome = Outcome.of(
-                Tone.SUCCESS, f"Signed in as {signed.user.display_name}."
-            )
-            if retry is not None:
-                retry()
-
-        app.push_screen(screen, done)
-
-    def action_sign_in(self) -> None:
-        retry = self.load_config if self.form is None else None
-        self.request_sign_in("Sign in with another account or a fresh token.", retry=retry)
 
     @work(exclusive=True, group="api")
     async def save_config(self, request: SaveRequest, form: FormState) -> None:
