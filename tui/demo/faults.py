@@ -27,6 +27,7 @@ __all__ = [
     "FaultQueue",
     "PendingFault",
     "canned_response",
+    "parse_fault_request",
 ]
 
 # What Express (the real backend) sends; the parameter makes clients compare media types,
@@ -265,3 +266,28 @@ def canned_response(fault: Fault) -> CannedResponse | None:
             return CannedResponse(200, body, send_bytes=len(body) // 2)
         case Fault.DELAY | Fault.DROP_CONNECTION:
             return None
+
+
+def parse_fault_request(body: bytes) -> PendingFault:
+    """`{"fault", "method"?, "delay"?, "times"?}` -> PendingFault; ValueError says what is wrong."""
+    try:
+        request = json.loads(body) if body.strip() else None
+    except ValueError:
+        request = None
+    if not isinstance(request, dict):
+        raise ValueError('expected a JSON object such as {"fault": "503-html"}')
+    try:
+        fault = Fault(request.get("fault"))
+    except ValueError:
+        choices = ", ".join(fault.value for fault in Fault)
+        raise ValueError(f"unknown fault {request.get('fault')!r}; one of: {choices}") from None
+    method = request.get("method")
+    delay = request.get("delay", 3.0)
+    times = request.get("times", 1)
+    if method is not None and not isinstance(method, str):
+        raise ValueError("method must be a string such as GET or POST, or null for any")
+    if isinstance(delay, bool) or not isinstance(delay, int | float):
+        raise ValueError("delay must be a number of seconds")
+    if isinstance(times, bool) or not isinstance(times, int):
+        raise ValueError("times must be a whole number")
+    return PendingFault(fault, method, float(delay), times)

@@ -26,13 +26,11 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
-import re
 import selectors
 import socket
 import socketserver
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -43,7 +41,9 @@ from tui.demo.faults import (
     FaultQueue,
     PendingFault,
     canned_response,
+    parse_fault_request,
 )
+from tui.demo.routing import CompiledRoutes, RecordedRequest, Route, RouteTable
 
 __all__ = [
     "CONTROL_FAULTS_PATH",
@@ -69,9 +69,6 @@ within the 60-75 s that common servers and proxies allow."""
 
 Json = dict[str, Any]
 LogHook = Callable[[str], None]
-Route = Callable[["JsonHandler", bytes], None]
-RouteTable = Mapping[str, Mapping[str, Route]]
-"""Path (may hold ``{name}`` parameters) -> method -> handler(request, body)."""
 
 StateT = TypeVar("StateT")
 
@@ -81,56 +78,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedRequest:
-    """One request as the server saw it, for tests; never written anywhere."""
-
-    method: str
-    path: str
-    """Without the query string."""
-    query: str
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    status: int
-    """The status answered; 0 when the connection was dropped unanswered."""
-
-    def header(self, name: str) -> str | None:
-        wanted = name.lower()
-        return next((value for key, value in self.headers if key.lower() == wanted), None)
-
-    def carries(self, text: str) -> bool:
-        """Whether ``text`` appears anywhere in what was sent (path, query, headers, body)."""
-        if not text:
-            return False
-        where = [self.path, self.query, self.body.decode("utf-8", "replace")]
-        where.extend(f"{key}: {value}" for key, value in self.headers)
-        return any(text in part for part in where)
-
-
-class _CompiledRoutes:
-    """Exact paths first, then ``{name}`` patterns in the order given."""
-
-    def __init__(self, routes: RouteTable) -> None:
-        self.exact: dict[str, Mapping[str, Route]] = {}
-        self.patterns: list[tuple[re.Pattern[str], Mapping[str, Route]]] = []
-        for path, methods in routes.items():
-            if "{" in path:
-                regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
-                self.patterns.append((re.compile(f"^{regex}$"), methods))
-            else:
-                self.exact[path] = methods
-
-    def find(self, path: str) -> tuple[Mapping[str, Route] | None, dict[str, str]]:
-        methods = self.exact.get(path)
-        if methods is not None:
-            return methods, {}
-        for pattern, candidate in self.patterns:
-            match = pattern.match(path)
-            if match:
-                return candidate, match.groupdict()
-        return None, {}
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -362,31 +309,6 @@ class JsonHandler(BaseHTTPRequestHandler):
             self.send_json(405, error, ("Allow", "GET, POST, DELETE"))
 
 
-def parse_fault_request(body: bytes) -> PendingFault:
-    """`{"fault", "method"?, "delay"?, "times"?}` -> PendingFault; ValueError says what is wrong."""
-    try:
-        request = json.loads(body) if body.strip() else None
-    except ValueError:
-        request = None
-    if not isinstance(request, dict):
-        raise ValueError('expected a JSON object such as {"fault": "503-html"}')
-    try:
-        fault = Fault(request.get("fault"))
-    except ValueError:
-        choices = ", ".join(fault.value for fault in Fault)
-        raise ValueError(f"unknown fault {request.get('fault')!r}; one of: {choices}") from None
-    method = request.get("method")
-    delay = request.get("delay", 3.0)
-    times = request.get("times", 1)
-    if method is not None and not isinstance(method, str):
-        raise ValueError("method must be a string such as GET or POST, or null for any")
-    if isinstance(delay, bool) or not isinstance(delay, int | float):
-        raise ValueError("delay must be a number of seconds")
-    if isinstance(times, bool) or not isinstance(times, int):
-        raise ValueError("times must be a whole number")
-    return PendingFault(fault, method, float(delay), times)
-
-
 class LoopbackServer(Generic[StateT]):
     """One server on a daemon thread: ``with Server() as server: ... server.url``.
 
@@ -418,7 +340,7 @@ class LoopbackServer(Generic[StateT]):
         receives "METHOD PATH STATUS" lines, never headers or bodies.
         """
         self._state: StateT = state if state is not None else self.default_state()
-        self.routes = _CompiledRoutes(self.ROUTES if routes is None else routes)
+        self.routes = CompiledRoutes(self.ROUTES if routes is None else routes)
         self._host = host
         self._requested_port = port
         self.fault_prefix = self.FAULT_PREFIX
