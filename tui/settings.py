@@ -30,7 +30,6 @@ file is actually read (``defer_build``).
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from tui.checks.settings import (
     DEFAULT_SINCH_AUTH_URL,
     DEFAULT_SINCH_EST_URL,
 )
+from tui.config_errors import describe_error, quote_line
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -352,13 +352,15 @@ def load_config_file(path: Path, *, required: bool = False) -> ConfigFile | None
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
-            f"The config file {path} is not valid TOML: {exc}{_quote_line(raw, str(exc))}. "
+            f"The config file {path} is not valid TOML: {exc}{quote_line(raw, str(exc))}. "
             "Fix that line."
         ) from None
     try:
         config = ConfigFile.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(_describe_error(error) for error in exc.errors()[:5])
+        problems = "; ".join(
+            describe_error(error, Profile.model_fields) for error in exc.errors()[:5]
+        )
         more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
         raise ConfigError(
             f"The config file {path} has an error: {problems}{more}. Fix the key named."
@@ -468,39 +470,6 @@ def _find_profile(
 
 def _names(profiles: Mapping[str, Any]) -> str:
     return ", ".join(sorted(profiles)) or "none"
-
-
-_LINE = re.compile(r"at line (\d+)")
-
-
-def _quote_line(raw: bytes, message: str) -> str:
-    """`` (line N: `text`)`` for the line a TOML error names, so the user sees it at once."""
-    found = _LINE.search(message)
-    if not found:
-        return ""
-    lines = raw.decode("utf-8", errors="replace").splitlines()
-    number = int(found.group(1))
-    if not 1 <= number <= len(lines):
-        return ""
-    return f" — line {number} reads `{lines[number - 1].strip()[:80]}`"
-
-
-def _describe_error(error: Mapping[str, Any]) -> str:
-    """One pydantic error as ``key.path: what is wrong``, in the file's own terms."""
-    loc = ".".join(str(part) for part in error["loc"]) or "(top level)"
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        parent = error["loc"][:-1]
-        known = (
-            ", ".join(Profile.model_fields)
-            if len(parent) == 2 and parent[0] == "profiles"
-            else "default_profile, [profiles.NAME]"
-        )
-        return f"{loc}: unknown key (known here: {known})"
-    if kind == "missing":
-        return f"{loc}: required key is missing"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{loc}: {message}"
 
 
 def _anchor_paths(config: ConfigFile, base: Path) -> ConfigFile:
