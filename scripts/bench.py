@@ -118,6 +118,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--uv-run", action="store_true", help="also measure what `uv run tether-voice` costs"
     )
     parser.add_argument(
+        "--no-check",
+        action="store_true",
+        help="with --network: the app with its credential checks off (the flow types an "
+        "ElevenLabs key, which the review would check with ElevenLabs)",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="JSON on stdout (the Markdown goes to stderr)"
     )
     parser.add_argument(
@@ -202,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.pause,
                 limits,
                 scratch,
+                app_options=["--no-check"] if args.no_check else [],
             )
         commands: list[CommandCost] = []
         if args.uv_run:

@@ -92,9 +92,11 @@ def measure_network(
     pause: float,
     limits: Limits,
     cwd: Path,
+    app_options: Sequence[str] = (),
 ) -> list[NetworkRow]:
     """Every program at every RTT, round-robin; the app's first ``flow_runs`` runs at each
-    RTT also make the flow. One discarded warm-up of each first."""
+    RTT also make the flow. One discarded warm-up of each first. ``app_options`` go to the
+    app's command line (``--no-check``)."""
     rows = [NetworkRow(rtt) for rtt in rtts_ms]
     proxies = [LatencyProxy(ca, upstream_port, rtt).start() for rtt in rtts_ms]
     try:
@@ -102,7 +104,7 @@ def measure_network(
             for row, proxy in zip(rows, proxies, strict=True):
                 target = row if index >= 0 else NetworkRow(row.rtt_ms)
                 ca_path = str(ca.ca_pem)
-                app = [*interp.app_argv, "--url", proxy.url, "--ca-bundle", ca_path]
+                app = [*interp.app_argv, "--url", proxy.url, "--ca-bundle", ca_path, *app_options]
                 floor = [*interp.floor_argv, proxy.url, ca_path]
                 bare = [*bare_argv, proxy.url, ca_path]
                 run_over_proxy(
