@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import base64
 import json
 import re
@@ -41,22 +40,6 @@ def call(
 def save(stack: DemoStack, **fields: str) -> None:
     headers = {"Authorization": f"Bearer {SUPERADMIN_TOKEN}", "Content-Type": "application/json"}
     assert call(stack.tether.url + CONFIG_PATH, "POST", headers, fields)[0] == 200
-
-
-@pytest.mark.parametrize("source", ["elevenlabs.py", "sinch.py"])
-def test_the_stand_ins_import_only_the_standard_library(source: str) -> None:
-    """Independent readings of the notes: no client code, no third-party imports."""
-    tree = ast.parse((DEMO / source).read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-        else:
-            continue
-        for name in names:
-            top = name.split(".")[0]
-            assert top in sys.stdlib_module_names or name.startswith("tui.demo"), name
 
 
 def test_every_behaviour_says_what_it_rests_on() -> None:

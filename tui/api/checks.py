@@ -116,6 +116,19 @@ async def _guarded(
             emit(not_checked(check, f"the check failed ({type(exc).__name__})", "internal_error"))
 
 
+def _elevenlabs_client(
+    key: SecretStr, settings: CheckSettings, transport: httpx.AsyncBaseTransport | None
+) -> ElevenLabsClient:
+    """A client for one ElevenLabs check, with the checks' URL and deadlines."""
+    return ElevenLabsClient(
+        settings.elevenlabs_url,
+        key,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.deadline,
+        transport=transport,
+    )
+
+
 async def _elevenlabs(
     key: SecretStr,
     plan: CheckPlan,
@@ -125,13 +138,7 @@ async def _elevenlabs(
 ) -> None:
     region = elevenlabs.key_region(key.get_secret_value())
     base = elevenlabs.base_region(settings.elevenlabs_url)
-    async with ElevenLabsClient(
-        settings.elevenlabs_url,
-        key,
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.deadline,
-        transport=transport,
-    ) as client:
+    async with _elevenlabs_client(key, settings, transport) as client:
         key_result = elevenlabs.classify_key(await client.agents_page(), region=region, base=base)
         emit(key_result)
         if not plan.probe_writes:
@@ -203,13 +210,7 @@ async def check_webhook(
     loop = asyncio.get_running_loop()
     started = loop.time()
     reading: WebhookReading | None = None
-    async with ElevenLabsClient(
-        settings.elevenlabs_url,
-        key,
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.deadline,
-        transport=transport,
-    ) as client:
+    async with _elevenlabs_client(key, settings, transport) as client:
         for at in settings.webhook_polls or (0.0,):
             wait = at - (loop.time() - started)
             if wait > 0:
