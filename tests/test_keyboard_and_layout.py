@@ -153,6 +153,41 @@ async def test_keys_typed_in_one_burst_after_tab_land_in_the_next_field(
         assert screen.query_one("#field-sinchEstKeySecret").value == "z"
 
 
+@pytest.mark.parametrize(
+    ("burst", "expected"),
+    [
+        ("ctrl+a ctrl+k t r u n k", "trunk"),  # clear the field, type a new value
+        ("x y backspace z", "trunk-demo-001xz"),
+        ("x y left z", "trunk-demo-001xzy"),
+        ("ctrl+u n e w", "new"),
+        ("home ctrl+d ctrl+d ctrl+d ctrl+d ctrl+d ctrl+d T", "Tdemo-001"),
+    ],
+)
+async def test_editing_keys_in_one_burst_apply_in_the_order_typed(
+    demo_server: DemoServer, burst: str, expected: str
+) -> None:
+    """Editing keys are bindings, which Textual ran only after their key had bubbled up to
+    the app, so a character typed after them in the same burst was applied first."""
+    from textual import events
+
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = editor(pilot)
+        field = screen.query_one("#field-sinchEstTrunkId")
+        field.focus()
+        await pilot.pause()
+        driver = pilot.app._driver
+        assert driver is not None
+        chars = {"backspace": "\x7f", "left": None, "home": None}
+        for key in burst.split():
+            char = key if len(key) == 1 else chars.get(key)
+            driver.send_message(events.Key(key, char))  # no waiting between keys
+        await pilot.pause(0.2)
+        assert field.value == expected
+        assert screen.form is not None
+        assert screen.form.plain_value("sinchEstTrunkId") == expected
+
+
 async def test_an_idle_screen_does_not_change(demo_server: DemoServer) -> None:
     """A steady cursor: nothing redraws while the user reads (no idle bytes over SSH)."""
     from textual.widgets import Input
