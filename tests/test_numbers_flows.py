@@ -429,3 +429,26 @@ async def test_the_palette_offers_the_numbers_keys_by_name(demo_server: DemoServ
         await commands["AI on/off"].callback()
         await settle(pilot)
         assert desk(pilot).pending_count == 1
+
+
+async def test_a_name_typed_and_enter_in_one_burst_pick_that_agent(
+    demo_server: DemoServer,
+) -> None:
+    """Over a slow link "support⏎" arrives at once: enter (a priority key, run as it
+    arrives) must pick from the list the typed name narrows, not the one shown before."""
+    from textual import events
+
+    async with make_app(demo_server).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+n", "down", "down", "down", "enter")  # +14165550104, off
+        assert isinstance(pilot.app.screen, AgentPickerScreen)
+        driver = pilot.app._driver
+        assert driver is not None
+        for char in "support":
+            driver.send_message(events.Key(char, char))  # no waiting between keys
+        driver.send_message(events.Key("enter", "\r"))
+        driver.send_message(events.Key("enter", "\r"))  # a second one: one pick only
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, PhoneNumbersScreen)
+        assert desk(pilot).state.pending[(USER[4], "+14165550104")] == Setting(True, SUPPORT)

@@ -71,6 +71,7 @@ class AgentPickerScreen(ModalScreen[str | None]):
         self.desk = desk
         self.key = key
         self._shown: list[Agent] = []
+        self._picking = False
 
     def compose(self) -> ComposeResult:
         state = self.desk.state
@@ -155,7 +156,8 @@ class AgentPickerScreen(ModalScreen[str | None]):
 
     @on(Input.Changed, "#agent-filter")
     def _typed(self) -> None:
-        self._fill()
+        if self.is_attached:  # not after a pick closed the list with keys still queued
+            self._fill()
 
     def action_move(self, delta: int) -> None:
         options = self.query_one(OptionList)
@@ -164,6 +166,20 @@ class AgentPickerScreen(ModalScreen[str | None]):
             options.highlighted = max(0, min(options.option_count - 1, start + delta))
 
     def action_pick(self) -> None:
+        """enter runs as it arrives (a priority key: the filter would take it), so keys
+        typed just before it may not have reached the filter yet: over a slow link
+        "support⏎" comes in one burst. The pick waits behind them, in the queue of the
+        widget they went to, and narrows the list again before it reads it."""
+        if self._picking:
+            return
+        self._picking = True
+        (self.focused or self).call_later(self._pick)
+
+    def _pick(self) -> None:
+        self._picking = False
+        if not self.is_attached or self.app.screen is not self:
+            return
+        self._fill()  # the filter as typed; its Changed messages may still be on their way
         options = self.query_one(OptionList)
         if options.highlighted_option is not None and options.highlighted_option.id:
             self.dismiss(options.highlighted_option.id)
