@@ -452,3 +452,25 @@ async def test_a_name_typed_and_enter_in_one_burst_pick_that_agent(
         await settle(pilot)
         assert isinstance(pilot.app.screen, PhoneNumbersScreen)
         assert desk(pilot).state.pending[(USER[4], "+14165550104")] == Setting(True, SUPPORT)
+
+
+async def test_escape_then_enter_in_one_burst_leaves_the_numbers_review_unsent(
+    demo_server: DemoServer,
+) -> None:
+    """As for the form: a cancel typed just before a (priority) enter must win."""
+    from textual import events
+
+    async with make_app(demo_server).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+n", "space", "ctrl+s")  # +14165550101 off, reviewed
+        review = pilot.app.screen
+        assert isinstance(review, NumbersReviewScreen)
+        driver = pilot.app._driver
+        assert driver is not None
+        driver.send_message(events.Key("escape", "\x1b"))  # no waiting between keys
+        driver.send_message(events.Key("enter", "\r"))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, NumbersReviewScreen)
+        assert toggles(demo_server) == []
+        assert desk(pilot).pending_count == 1

@@ -188,3 +188,26 @@ async def test_quitting_during_a_save_warns_that_the_outcome_is_unknown(
         assert app.is_running
         assert "Configuration saved" in status_text(pilot)
     assert len(posts(demo_server)) == 1
+
+
+async def test_escape_then_enter_in_one_burst_leaves_the_review_and_sends_nothing(
+    demo_server: DemoServer,
+) -> None:
+    """enter confirms as it arrives (a priority key); escape typed just before it must
+    still win: over a slow link both come in one burst, and a cancelled save must not go."""
+    from textual import events
+
+    async with make_app(demo_server).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste_into(pilot, "sinchEstTrunkId", "trunk-burst", replace=True)
+        await press_and_settle(pilot, "ctrl+s")
+        assert isinstance(pilot.app.screen, ReviewScreen)
+        driver = pilot.app._driver
+        assert driver is not None
+        driver.send_message(events.Key("escape", "\x1b"))  # no waiting between keys
+        driver.send_message(events.Key("enter", "\r"))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ReviewScreen)
+        assert posts(demo_server) == []
+        assert editor(pilot).query_one("#field-sinchEstTrunkId", Input).value == "trunk-burst"

@@ -52,7 +52,8 @@ class NumbersReviewScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("enter", "confirm", "Send one by one", id="numbers_review.confirm", priority=True),
-        Binding("escape", "back", "Back, nothing sent", id="numbers_review.back"),
+        # Priority like enter, so "escape enter" typed in one burst goes back, sends nothing.
+        Binding("escape", "back", "Back, nothing sent", id="numbers_review.back", priority=True),
         Binding("escape", "stop", "Stop after this one", id="numbers_review.stop", priority=True),
         Binding("enter,escape", "close", "Close", id="numbers_review.close", priority=True),
     ]

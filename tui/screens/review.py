@@ -43,10 +43,19 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
     asks to use it; the form underneath is untouched, so going back loses nothing.
     """
 
+    # All three act as their key arrives (priority), so they act in the order typed: over
+    # a slow link "escape enter" comes in one burst, and a priority enter would otherwise
+    # confirm the save before the escape typed first had bubbled up to cancel it.
     BINDINGS = [
         Binding("enter", "confirm", "Send to server", id="review.confirm", priority=True),
-        Binding("escape", "back", "Back to editing", id="review.back"),
-        Binding(FIX_KEY, "use_trunk_domain", "Use the trunk's domain", id="review.fix_domain"),
+        Binding("escape", "back", "Back to editing", id="review.back", priority=True),
+        Binding(
+            FIX_KEY,
+            "use_trunk_domain",
+            "Use the trunk's domain",
+            id="review.fix_domain",
+            priority=True,
+        ),
     ]
 
     def __init__(
