@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from tests.key_bursts import send_burst
 from tests.screen_text import screen_text
 from tests.test_editor_flows import editor, make_app, status_text
 from tui.demo.faults import Fault
@@ -130,22 +131,13 @@ async def test_keys_typed_in_one_burst_after_tab_land_in_the_next_field(
     demo_server: DemoServer,
 ) -> None:
     """Over a slow link, tab and the next keys arrive together; none may hit the old field."""
-    from textual import events
-
     async with make_app(demo_server).run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         screen = editor(pilot)
         screen.query_one("#field-elevenlabsApiKey").focus()
         await pilot.pause()
-        driver = pilot.app._driver
-        assert driver is not None
-        bursts = [
-            [("a", "a"), ("tab", "\t"), ("space", " ")],
-            [("tab", "\t"), ("x", "x"), ("y", "y"), ("tab", "\t"), ("z", "z")],
-        ]
-        for burst in bursts:
-            for key, char in burst:
-                driver.send_message(events.Key(key, char))  # no waiting between keys
+        for burst in ["a tab space", "tab x y tab z"]:
+            send_burst(pilot, *burst.split())
             await pilot.pause(0.2)
         assert screen.query_one("#field-elevenlabsApiKey").value == "a"
         assert screen.query_one("#field-generateToolSecret").value is True
@@ -168,20 +160,13 @@ async def test_editing_keys_in_one_burst_apply_in_the_order_typed(
 ) -> None:
     """Editing keys are bindings, which Textual ran only after their key had bubbled up to
     the app, so a character typed after them in the same burst was applied first."""
-    from textual import events
-
     async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = editor(pilot)
         field = screen.query_one("#field-sinchEstTrunkId")
         field.focus()
         await pilot.pause()
-        driver = pilot.app._driver
-        assert driver is not None
-        chars = {"backspace": "\x7f", "left": None, "home": None}
-        for key in burst.split():
-            char = key if len(key) == 1 else chars.get(key)
-            driver.send_message(events.Key(key, char))  # no waiting between keys
+        send_burst(pilot, *burst.split())
         await pilot.pause(0.2)
         assert field.value == expected
         assert screen.form is not None

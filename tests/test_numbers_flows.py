@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tests.key_bursts import send_burst
 from tests.screen_text import screen_text
 from tests.test_editor_flows import editor, make_app, posts, status_text
 from tui.api.client import ConnectionSettings
@@ -436,18 +437,11 @@ async def test_a_name_typed_and_enter_in_one_burst_pick_that_agent(
 ) -> None:
     """Over a slow link "support⏎" arrives at once: enter (a priority key, run as it
     arrives) must pick from the list the typed name narrows, not the one shown before."""
-    from textual import events
-
     async with make_app(demo_server).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+n", "down", "down", "down", "enter")  # +14165550104, off
         assert isinstance(pilot.app.screen, AgentPickerScreen)
-        driver = pilot.app._driver
-        assert driver is not None
-        for char in "support":
-            driver.send_message(events.Key(char, char))  # no waiting between keys
-        driver.send_message(events.Key("enter", "\r"))
-        driver.send_message(events.Key("enter", "\r"))  # a second one: one pick only
+        send_burst(pilot, *"support", "enter", "enter")  # a second enter: one pick only
         await pilot.pause(0.3)
         await settle(pilot)
         assert isinstance(pilot.app.screen, PhoneNumbersScreen)
@@ -458,17 +452,12 @@ async def test_escape_then_enter_in_one_burst_leaves_the_numbers_review_unsent(
     demo_server: DemoServer,
 ) -> None:
     """As for the form: a cancel typed just before a (priority) enter must win."""
-    from textual import events
-
     async with make_app(demo_server).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+n", "space", "ctrl+s")  # +14165550101 off, reviewed
         review = pilot.app.screen
         assert isinstance(review, NumbersReviewScreen)
-        driver = pilot.app._driver
-        assert driver is not None
-        driver.send_message(events.Key("escape", "\x1b"))  # no waiting between keys
-        driver.send_message(events.Key("enter", "\r"))
+        send_burst(pilot, "escape", "enter")
         await pilot.pause(0.3)
         await settle(pilot)
         assert not isinstance(pilot.app.screen, NumbersReviewScreen)

@@ -7,6 +7,7 @@ import json
 import httpx
 from textual.widgets import Input, Static
 
+from tests.key_bursts import send_burst
 from tests.screen_text import screen_text
 from tests.test_editor_flows import SIZE, counter_text, editor, make_app, posts, status_text
 from tui.demo.faults import Fault
@@ -195,17 +196,12 @@ async def test_escape_then_enter_in_one_burst_leaves_the_review_and_sends_nothin
 ) -> None:
     """enter confirms as it arrives (a priority key); escape typed just before it must
     still win: over a slow link both come in one burst, and a cancelled save must not go."""
-    from textual import events
-
     async with make_app(demo_server).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await paste_into(pilot, "sinchEstTrunkId", "trunk-burst", replace=True)
         await press_and_settle(pilot, "ctrl+s")
         assert isinstance(pilot.app.screen, ReviewScreen)
-        driver = pilot.app._driver
-        assert driver is not None
-        driver.send_message(events.Key("escape", "\x1b"))  # no waiting between keys
-        driver.send_message(events.Key("enter", "\r"))
+        send_burst(pilot, "escape", "enter")
         await pilot.pause(0.3)
         await settle(pilot)
         assert not isinstance(pilot.app.screen, ReviewScreen)

@@ -7,6 +7,7 @@ from pydantic import SecretStr
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
 
+from tests.key_bursts import send_burst
 from tests.keyrings import MemoryKeyring
 from tests.test_editor_flows import editor, posts, status_text
 from tui.api.client import ConnectionSettings
@@ -200,8 +201,6 @@ async def test_a_password_typed_in_one_burst_after_enter_lands_in_the_password_b
 ) -> None:
     """Over a slow link the email, enter and the password arrive together: not one key of
     the password may land in the Email box, which shows what it holds in clear text."""
-    from textual import events
-
     app = app_for(demo_server.url)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -209,13 +208,7 @@ async def test_a_password_typed_in_one_burst_after_enter_lands_in_the_password_b
         assert isinstance(screen, SignInScreen)
         screen.query_one("#signin-email").focus()
         await pilot.pause()
-        driver = app._driver
-        assert driver is not None
-        for char in "a@b.c":
-            driver.send_message(events.Key(char, char))
-        driver.send_message(events.Key("enter", "\r"))
-        for char in "pw":  # no waiting between keys
-            driver.send_message(events.Key(char, char))
+        send_burst(pilot, *"a@b.c", "enter", *"pw")
         await pilot.pause(0.2)
         assert screen.query_one("#signin-email", Input).value == "a@b.c"
         assert screen.query_one("#signin-password", Input).value == "pw"
