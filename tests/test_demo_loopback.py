@@ -1,6 +1,6 @@
 """The demo servers' shared plumbing: keep-alive, path parameters, request records.
 
-The Tether routes are tested in ``test_demo_server.py``; here a tiny route table of its
+The Tether routes are tested in ``tests/demo_server/``; here a tiny route table of its
 own shows what every demo server inherits.
 """
 

@@ -229,7 +229,7 @@ def test_a_prompting_keyring_writes_nothing_on_a_real_terminal(
 ) -> None:
     """The real thing: the app in a pseudo-terminal, the backend calling getpass (which
     writes to /dev/tty, the very terminal the app draws on)."""
-    from tests.test_signals import Terminal, clean_env
+    from tests.processes import Terminal, clean_env
 
     env = clean_env(tmp_path)
     env["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backends.PromptingKeyring"
