@@ -212,3 +212,24 @@ async def test_a_password_typed_in_one_burst_after_enter_lands_in_the_password_b
         await pilot.pause(0.2)
         assert screen.query_one("#signin-email", Input).value == "a@b.c"
         assert screen.query_one("#signin-password", Input).value == "pw"
+
+
+async def test_a_whole_sign_in_typed_in_one_burst_with_a_correction_signs_in(
+    demo_server: DemoServer,
+) -> None:
+    """Email, enter, password with a typo put right, enter: all in one burst. The
+    backspace deletes the character before it, not the one typed after it, and the
+    second enter submits the password as typed, not as it was halfway through."""
+    email, password = SUPERADMIN
+    app = app_for(demo_server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        app.screen.query_one("#signin-email").focus()
+        await pilot.pause()
+        send_burst(pilot, *email, "enter", *password[:-1], "x", "backspace", password[-1])
+        send_burst(pilot, "enter")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert editor(pilot).form is not None
