@@ -265,6 +265,7 @@ def test_malformed_arguments_make_no_request(
         ("+14165550101=on:Nobody", "no agent named 'Nobody'"),
         ("+14165550101=on:reception", "names 2 agents"),
         ("+14165550102=on", "has no agent to keep"),
+        (f"{USER[2]}/+14165550101=off", f"no number +14165550101 is listed for user {USER[2]}"),
     ],
 )
 def test_unknown_numbers_and_agents_are_usage_errors(
@@ -311,3 +312,41 @@ def test_a_non_superadmin_is_refused_by_the_server(
     result = cli("set", "+14165550101=off", "--yes")
     assert result.code == ExitCode.REFUSED
     assert "Server said: Superadmin access required" in result.err
+
+
+# --- numbers set: one number listed for two users ---------------------------------------------
+
+
+def listed_twice(server: DemoServer) -> str:
+    """+14165550101 listed under a second user too (nothing in the contract forbids it)."""
+    other = "64f0a1b2c3d4e5f6a7b8c9e0"
+    row = {"userId": other, "phoneNumber": "+14165550101", "aiEnabled": False, "aiAgentId": None}
+    server.state.edit_phone_numbers(lambda rows: rows.append(row))
+    return other
+
+
+def test_one_listing_named_twice_is_a_usage_error(cli: Cli, demo_server: DemoServer) -> None:
+    result = cli("set", "+14165550101=off", f"{USER[1]}/+1 416 555 0101=on", "--yes")
+    assert result.code == ExitCode.USAGE
+    assert "+14165550101 is given twice" in result.said
+    assert toggles(demo_server) == []
+
+
+def test_a_number_listed_for_two_users_needs_the_user(cli: Cli, demo_server: DemoServer) -> None:
+    other = listed_twice(demo_server)
+    result = cli("set", "+14165550101=off", "--yes")
+    assert result.code == ExitCode.USAGE
+    assert f"is listed for 2 users ({USER[1]}, {other}); say which: {USER[1]}/" in result.said
+    assert toggles(demo_server) == []
+
+
+def test_user_slash_number_toggles_that_users_listing(cli: Cli, demo_server: DemoServer) -> None:
+    other = listed_twice(demo_server)
+    result = cli("set", f"{other}/+1 416 555 0101=on:support desk", "--yes")
+    assert result.code == ExitCode.OK, result.said
+    assert toggles(demo_server) == [
+        {"userId": other, "phoneNumber": "+14165550101", "aiEnabled": True, "aiAgentId": SUPPORT}
+    ]
+    numbers = demo_server.state.public_config()["phoneNumbers"]
+    mine = [n for n in numbers if n["phoneNumber"] == "+14165550101" and n["userId"] == USER[1]]
+    assert (mine[0]["aiEnabled"], mine[0]["aiAgentId"]) == (True, SALES)  # the other listing

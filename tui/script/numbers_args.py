@@ -81,20 +81,35 @@ def find_number(state: NumbersState, typed: str) -> NumberKey:
     digits (``+1 416 555 0101`` finds ``+14165550101``). The toggle then sends the
     number exactly as the server listed it.
 
+    A toggle names a user and a number, and nothing in the contract stops a number from
+    being listed under two users; ``USER/NUMBER`` (the user ID as ``numbers`` lists it)
+    picks one of them. A slash is in no phone number, and in no ID Tether issues.
+
     Raises:
-        NumberArgError: not one of the organization's numbers, or listed for several users.
+        NumberArgError: not one of the organization's numbers, or listed for several users
+            and no user given.
     """
-    keys = [state.key_at(row) for row in range(len(state))]
-    exact = [key for key in keys if key is not None and key[1] == typed]
-    if not exact and _digits(typed):
-        exact = [key for key in keys if key is not None and _digits(key[1]) == _digits(typed)]
+    user, slash, number = typed.rpartition("/")
+    user = user.strip()
+    number = number.strip() if slash else typed
+    keys = [key for key in map(state.key_at, range(len(state))) if key is not None]
+    if slash:
+        keys = [key for key in keys if key[0] == user]
+    exact = [key for key in keys if key[1] == number]
+    if not exact and _digits(number):
+        exact = [key for key in keys if _digits(key[1]) == _digits(number)]
     if len(exact) == 1:
         return exact[0]
     if exact:
         users = ", ".join(key[0] for key in exact)
         raise NumberArgError(
-            f"{printable(typed)} is listed for {len(exact)} users ({users}); the toggle needs "
-            "one: change it in the app, where each row is one user's number"
+            f"{printable(number)} is listed for {len(exact)} users ({users}); say which: "
+            f"{exact[0][0]}/{printable(number)}=…"
+        )
+    if slash:
+        raise NumberArgError(
+            f"{printable(typed)}: no number {printable(number)} is listed for user "
+            f"{printable(user)} (see tether-voice numbers)"
         )
     raise NumberArgError(
         f"{printable(typed)} is not one of the organization's phone numbers "
@@ -107,12 +122,18 @@ def apply_args(state: NumbersState, args: Sequence[NumberArg]) -> tuple[NumbersS
     numbers already set as asked (those are not sent).
 
     Raises:
-        NumberArgError: a number that is not the organization's, an unknown or ambiguous
-            agent, or on without an agent for a number that has none.
+        NumberArgError: a number that is not the organization's (or is named twice), an
+            unknown or ambiguous agent, or on without an agent for a number that has none.
     """
     notices: list[str] = []
+    given: dict[NumberKey, str] = {}
     for arg in args:
         key = find_number(state, arg.number)
+        if key in given:  # the same listing named two ways (+1 416…, USER/+1416…)
+            raise NumberArgError(
+                f"{key[1]} is given twice ({printable(given[key])!r} and {printable(arg.text)!r})"
+            )
+        given[key] = arg.text
         agent_id = None
         if arg.agent is not None:
             try:
@@ -134,7 +155,8 @@ def apply_args(state: NumbersState, args: Sequence[NumberArg]) -> tuple[NumbersS
 
 
 SET_EPILOG = """\
-NUMBER is as `tether-voice numbers` lists it, or the same digits (+1 416 555 0101).
+NUMBER is as `tether-voice numbers` lists it, or the same digits (+1 416 555 0101);
+USER/NUMBER names one user's listing of a number that is listed for several users.
 AGENT is an agent's name (case does not matter) or its ID; on without an agent keeps the
 number's current agent. An unknown or ambiguous agent, or a number that is not the
 organization's, is a usage error: nothing is sent.
