@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.widgets import Input
 
 from tests.key_bursts import send_burst
 from tests.screen_text import screen_text
 from tests.test_editor_flows import editor, make_app, status_text
 from tui.demo.faults import Fault
-from tui.demo.scenarios import press_and_settle, settle
+from tui.demo.scenarios import paste_into, press_and_settle, settle
 from tui.demo.server import DemoServer
 from tui.screens.editor import EditorScreen
 from tui.screens.help import HelpScreen
@@ -173,10 +174,35 @@ async def test_editing_keys_in_one_burst_apply_in_the_order_typed(
         assert screen.form.plain_value("sinchEstTrunkId") == expected
 
 
+@pytest.mark.parametrize(
+    ("opener", "closer"),
+    [("ctrl+s", "escape"), ("f1", "escape"), ("ctrl+r", "n"), ("sign-in", "escape")],
+    ids=["review", "help", "reload question", "sign-in"],
+)
+async def test_keys_typed_right_after_closing_a_screen_reach_the_field(
+    demo_server: DemoServer, opener: str, closer: str
+) -> None:
+    """The key that closes a screen acts as it arrives, and focus is back in the field at
+    once: the keys after it in the same burst were dropped by a screen on its way out,
+    or by an editor whose focus was still to be restored."""
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await paste_into(pilot, "sinchEstTrunkId", "trunk-b", replace=True)
+        if opener == "sign-in":  # ctrl+l is offered when a sign-in is the next step
+            editor(pilot).action_sign_in()
+            await settle(pilot)
+        else:
+            await press_and_settle(pilot, opener)
+        assert not isinstance(pilot.app.screen, EditorScreen)
+        send_burst(pilot, closer, "x", "y")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EditorScreen)
+        assert editor(pilot).query_one("#field-sinchEstTrunkId", Input).value == "trunk-bxy"
+
+
 async def test_an_idle_screen_does_not_change(demo_server: DemoServer) -> None:
     """A steady cursor: nothing redraws while the user reads (no idle bytes over SSH)."""
-    from textual.widgets import Input
-
     async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         editor(pilot).query_one("#field-sinchEstTrunkId").focus()

@@ -18,9 +18,11 @@ class ConfirmScreen(ModalScreen[bool]):
     a key pressed twice must not answer a question the user has not read.
     """
 
+    # Priority: answered as the key arrives, so the keys typed after the answer (in the
+    # same burst, over a slow link) reach the screen underneath instead of this one.
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape,enter", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes", priority=True),
+        Binding("n,escape,enter", "answer(False)", "No", id="confirm.no", priority=True),
     ]
 
     def __init__(self, question: str, detail: str = "") -> None:

@@ -208,7 +208,7 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
             self._focus_before_lock = self.focused
         form.disabled = not enabled
         if enabled and self.focused is None and self._focus_before_lock is not None:
-            self._focus_before_lock.focus()
+            self.set_focus(self._focus_before_lock)
             self._focus_before_lock = None
 
     # ----- widgets → state -------------------------------------------------------

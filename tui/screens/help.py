@@ -32,7 +32,10 @@ def _key_label(binding: Binding) -> str:
 class HelpScreen(ModalScreen[None]):
     """A table of every binding: the editor's, the review's, the app's, the widgets'."""
 
-    BINDINGS = [Binding("escape,f1,question_mark", "dismiss", "Close", id="help.close")]
+    # Priority: closed as the key arrives, so keys typed right after it reach the editor.
+    BINDINGS = [
+        Binding("escape,f1,question_mark", "dismiss", "Close", id="help.close", priority=True)
+    ]
 
     def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()

@@ -37,7 +37,8 @@ class SignInScreen(ModalScreen[SignedIn | None]):
     app: VoiceConfigApp
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="signin.cancel"),
+        # Priority: cancelled as the key arrives, so keys typed right after reach the editor.
+        Binding("escape", "cancel", "Cancel", id="signin.cancel", priority=True),
         # Enter in the email box moves to the password as the key arrives (priority), not
         # when the box's Submitted message is handled: over a slow link the password comes
         # in the same burst, and its keys would land in the Email box, in clear text.
