@@ -463,3 +463,18 @@ async def test_escape_then_enter_in_one_burst_leaves_the_numbers_review_unsent(
         assert not isinstance(pilot.app.screen, NumbersReviewScreen)
         assert toggles(demo_server) == []
         assert desk(pilot).pending_count == 1
+
+
+async def test_keys_typed_right_after_escaping_the_agent_list_filter_the_numbers(
+    demo_server: DemoServer,
+) -> None:
+    async with make_app(demo_server).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+n", "enter")
+        assert isinstance(pilot.app.screen, AgentPickerScreen)
+        send_burst(pilot, "escape", *"0104")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, PhoneNumbersScreen)
+        assert panel(pilot).query_text == "0104"
+        assert desk(pilot).pending_count == 0

@@ -63,7 +63,9 @@ class AgentPickerScreen(ModalScreen[str | None]):
             priority=True,
             id="agents.pick",
         ),
-        Binding("escape", "cancel", "Cancel", id="agents.cancel"),
+        # Priority: cancelled as the key arrives, so keys typed right after it (in the same
+        # burst) reach the numbers underneath rather than a list on its way out.
+        Binding("escape", "cancel", "Cancel", id="agents.cancel", priority=True),
     ]
 
     def __init__(self, desk: NumbersDesk, key: NumberKey) -> None:
