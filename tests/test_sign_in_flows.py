@@ -196,6 +196,29 @@ async def test_cancelling_sign_in_after_a_401_keeps_the_edits_and_offers_ctrl_l(
         assert isinstance(app.screen, SignInScreen)
 
 
+async def test_ctrl_l_signs_in_again_at_any_time_by_key_and_by_palette(
+    demo_server: DemoServer,
+) -> None:
+    """The footer offers ctrl+l only when a sign-in is the next step; the key and the
+    palette's "Sign in" work always (they did nothing unless a sign-in had been declined)."""
+    from tui.app import _action_for
+
+    app = app_for(demo_server.url, token=SUPERADMIN_TOKEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = editor(pilot)
+        assert not screen.active_bindings["ctrl+l"].binding.show  # not in the footer
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        await press_and_settle(pilot, "escape")
+        assert app.screen is screen
+        shown = next(b for b in screen.BINDINGS if getattr(b, "id", "") == "editor.sign_in")
+        await screen.run_action(_action_for(screen, shown))  # what the palette runs
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+
+
 async def test_a_password_typed_in_one_burst_after_enter_lands_in_the_password_box(
     demo_server: DemoServer,
 ) -> None:

@@ -150,7 +150,7 @@ class VoiceConfigApp(App[None]):
                 yield SystemCommand(
                     binding.description,
                     f"{binding.tooltip} ({binding.key})",
-                    partial(editor.run_action, binding.action),
+                    partial(editor.run_action, _action_for(editor, binding)),
                 )
 
     def get_default_screen(self) -> Screen:
@@ -196,3 +196,19 @@ class VoiceConfigApp(App[None]):
             self.exit()
             return
         self.push_screen(ConfirmScreen(*question), lambda yes: self.exit() if yes else None)
+
+
+def _action_for(screen: Screen[object], shown: Binding) -> str:
+    """What the shown binding's key runs now: its own action, or, when that is switched
+    off (ctrl+l's "sign in" outside the footer), the hidden binding of the same key."""
+    if screen.check_action(shown.action, ()) is not False:
+        return shown.action
+    twins = (
+        binding
+        for binding in screen.BINDINGS
+        if isinstance(binding, Binding) and binding.key == shown.key and not binding.show
+    )
+    for twin in twins:
+        if screen.check_action(twin.action, ()) is not False:
+            return twin.action
+    return shown.action

@@ -86,6 +86,10 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
             tooltip="Sign in with another account or a fresh token",
             id="editor.sign_in",
         ),
+        # The same key, always on but never in the footer: Textual has no "enabled but
+        # hidden" answer from check_action, and ctrl+l must work at any time, not only
+        # when the footer offers it as the next step.
+        Binding("ctrl+l", "sign_in_again", "Sign in", show=False, id="editor.sign_in_any"),
         Binding("f1", "help", "Help", tooltip="List every key", id="editor.help"),
         Binding("question_mark", "help", "Help", show=False, id="editor.help_alt"),
     ]

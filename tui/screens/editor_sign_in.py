@@ -107,3 +107,7 @@ class EditorSignIn:
     def action_sign_in(self: EditorScreen) -> None:
         retry = self.load_config if self.form is None else None
         self.request_sign_in("Sign in with another account or a fresh token.", retry=retry)
+
+    def action_sign_in_again(self: EditorScreen) -> None:
+        """ctrl+l when the footer does not show it (see the editor's bindings)."""
+        self.action_sign_in()
