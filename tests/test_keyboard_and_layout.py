@@ -174,6 +174,41 @@ async def test_editing_keys_in_one_burst_apply_in_the_order_typed(
         assert screen.form.plain_value("sinchEstTrunkId") == expected
 
 
+@pytest.mark.parametrize("key", ["backspace", "ctrl+u", "ctrl+k", "delete"])
+async def test_a_key_the_list_ignores_is_not_applied_to_the_field_a_tab_then_reaches(
+    demo_server: DemoServer, key: str
+) -> None:
+    """The provider list ignores backspace; with shift+tab right behind it, Textual looked
+    for its binding only once focus was on the trunk domain (selected by the tab)."""
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = editor(pilot)
+        screen.query_one("#field-aiVoiceProvider").focus()
+        await pilot.pause()
+        send_burst(pilot, key, "shift+tab")
+        await pilot.pause(0.3)
+        domain = screen.query_one("#field-sinchEstTrunkDomain", Input)
+        assert pilot.app.focused is domain
+        assert domain.value == "demo-org.elastic-sip.sinch.com"
+        assert screen.form is not None and screen.form.change_count == 0
+
+
+async def test_a_screen_key_followed_by_tab_still_acts(demo_server: DemoServer) -> None:
+    """ctrl+s then tab in one burst: the review opens (the screen's key is resolved on
+    the chain it was sent through, which the screen is part of)."""
+    from tui.screens.review import ReviewScreen
+
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await paste_into(pilot, "sinchEstTrunkId", "trunk-t", replace=True)
+        editor(pilot).query_one("#field-aiVoiceProvider").focus()
+        await pilot.pause()
+        send_burst(pilot, "ctrl+s", "tab")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReviewScreen)
+
+
 @pytest.mark.parametrize(
     ("opener", "closer"),
     [("ctrl+s", "escape"), ("f1", "escape"), ("ctrl+r", "n"), ("sign-in", "escape")],

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
 from tui.checks.settings import OFF, CheckSettings
+from tui.keys_in_transit import KeysResolvedWhereSent
 from tui.screens.editor import EditorScreen
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from tui.auth.token_store import TokenStore
 
 
-class VoiceConfigApp(App[None]):
+class VoiceConfigApp(KeysResolvedWhereSent):
     """Edit a Tether organization's Voice AI configuration."""
 
     CSS_PATH = "app.tcss"
