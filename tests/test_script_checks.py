@@ -140,6 +140,19 @@ def test_dry_run_checks_too_and_exits_5_on_a_problem(cli: Cli, stack: DemoStack)
     assert posts(stack) == []
 
 
+FIX_COMMAND = (
+    f"tether-voice set sinchEstTrunkId={sinch.MISMATCHED_TRUNK_ID} "
+    f"sinchEstTrunkDomain={sinch.MISMATCHED_TRUNK_DOMAIN}"
+)
+"""With the trunk ID given: the domain is that trunk's, not the stored trunk's."""
+
+
+def as_pasted(out: str) -> str:
+    """The output with backslash-continued lines joined and spaces collapsed, as a shell
+    reads a command pasted from it."""
+    return " ".join(out.replace("\\\n", " ").split())
+
+
 def test_the_trunks_domain_is_offered_as_a_command(cli: Cli, stack: DemoStack) -> None:
     result = cli(
         "set",
@@ -150,9 +163,7 @@ def test_the_trunks_domain_is_offered_as_a_command(cli: Cli, stack: DemoStack) -
         stdin=sinch.GOOD_KEY_SECRET,
     )
     assert result.code == ExitCode.CHECK_PROBLEM
-    assert (
-        f"      to use it: tether-voice set sinchEstTrunkDomain={sinch.MISMATCHED_TRUNK_DOMAIN}"
-    ) in result.out
+    assert f"to use it: {FIX_COMMAND}" in as_pasted(result.out)
     assert sinch.GOOD_KEY_SECRET not in result.both
 
 
@@ -244,10 +255,29 @@ def test_check_takes_missing_identifiers_from_tether(
     assert result.code == ExitCode.CHECK_PROBLEM
     assert tether_requests(stack) == [("GET", "/api/calls/voice-ai/config")]
     assert f"the ones stored at {stack.tether.url}" in result.err
-    assert f"to use it: tether-voice set sinchEstTrunkDomain={sinch.MISMATCHED_TRUNK_DOMAIN}" in (
-        result.out
-    )
+    assert f"to use it: {FIX_COMMAND}" in as_pasted(result.out)
     assert posts(stack) == []
+
+
+def test_the_fix_names_only_the_domain_when_the_stored_trunk_was_checked(
+    cli: Cli, stack: DemoStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong domain typed for the stored trunk: setting the domain alone is the fix, and
+    following it makes the next check pass."""
+    monkeypatch.setenv("EST_SECRET", sinch.GOOD_KEY_SECRET)
+    given = [
+        f"sinchEstKeyId={sinch.GOOD_KEY_ID}",
+        "sinchEstKeySecret=@env:EST_SECRET",
+    ]
+    result = cli("check", *given, "sinchEstTrunkDomain=wrong.pstn.sinch.com", "--json")
+    assert result.code == ExitCode.CHECK_PROBLEM
+    fixes = [c["fix"] for c in json.loads(result.out)["checks"] if c["fix"]]
+    assert len(fixes) == 1
+    (fix,) = fixes
+    assert list(fix) == ["sinchEstTrunkDomain"]
+    assert cli("check", *given, f"sinchEstTrunkDomain={fix['sinchEstTrunkDomain']}").code == (
+        ExitCode.OK
+    )
 
 
 def test_check_with_every_identifier_given_never_asks_tether(

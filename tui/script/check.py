@@ -166,6 +166,7 @@ def _ask(
         HEADING,
         problems,
         result_lines,
+        results_json,
         run_blocking,
         tally,
         unchecked,
@@ -180,10 +181,10 @@ def _ask(
     results = run_blocking(plan_checks(form, probe_writes=settings.probe_writes), settings)
     out.report.update(
         tether=where,
-        checks=[result.as_json() for result in results],
+        checks=results_json(results, form),
         summary=tally(results),
     )
-    out.out(HEADING, *result_lines(results))
+    out.out(HEADING, *result_lines(results, form))
     out.note(*warning_lines(results))
     if problems(results):
         code = ExitCode.CHECK_PROBLEM

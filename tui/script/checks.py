@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from tui.checks.plan import CheckPlan
     from tui.checks.settings import CheckSettings
+    from tui.form.state import FormState
 
 HEADING = "Checks (asked from this machine):"
 
@@ -43,18 +44,61 @@ def webhook_blocking(key: SecretStr, settings: CheckSettings) -> CheckResult:
     return asyncio.run(check_webhook(key, settings))
 
 
-def result_lines(results: Sequence[CheckResult]) -> list[str]:
+TRUNK_IDENTIFIERS = ("sinchEstProjectId", "sinchEstTrunkId")
+
+
+def fix_assignments(result: CheckResult, form: FormState) -> dict[str, str] | None:
+    """What to ``set`` to use the trunk's own domain: the domain, and the identifiers the
+    trunk was looked up with where they were given here rather than stored (setting the
+    domain alone would pair it with the stored trunk, whose domain it is not)."""
+    if result.fix is None:
+        return None
+    given = {
+        name: str(form.plain_value(name) or "")
+        for name in TRUNK_IDENTIFIERS
+        if form.is_changed(name)
+    }
+    return {**given, "sinchEstTrunkDomain": result.fix.domain}
+
+
+def results_json(results: Sequence[CheckResult], form: FormState) -> list[dict[str, object]]:
+    """The documented ``--json`` shape of each check, its fix as the fields to set."""
+    return [{**result.as_json(), "fix": fix_assignments(result, form)} for result in results]
+
+
+def result_lines(results: Sequence[CheckResult], form: FormState) -> list[str]:
     """One line per check (symbol, label, verdict, summary), its next step and fix below."""
     lines: list[str] = []
     for result in results:
         lines.append(f"  {result.headline()}")
         if result.next_step:
             lines.append(f"      → {result.next_step}")
-        if result.fix is not None:
-            lines.append(
-                f"      to use it: tether-voice set sinchEstTrunkDomain={result.fix.domain}"
-            )
+        assignments = fix_assignments(result, form)
+        if assignments:
+            lines.extend(_fix_command(assignments))
     return lines
+
+
+def _fix_command(assignments: dict[str, str]) -> list[str]:
+    """``to use it: tether-voice set …``, quoted for the shell, and, when it is longer
+    than a line, broken with backslashes: a command wrapped at a space would run as two
+    commands when pasted."""
+    import shlex
+
+    from tui.script.render import WIDTH
+
+    words = ["tether-voice", "set", *(shlex.quote(f"{k}={v}") for k, v in assignments.items())]
+    single = f"      to use it: {' '.join(words)}"
+    if len(single) <= WIDTH:
+        return [single]
+    lines, line = ["      to use it:"], "        " + " ".join(words[:2])
+    for word in words[2:]:
+        if len(line) + 1 + len(word) + 2 > WIDTH:
+            lines.append(f"{line} \\")
+            line = f"          {word}"
+        else:
+            line = f"{line} {word}"
+    return [*lines, line]
 
 
 def problems(results: Sequence[CheckResult]) -> list[CheckResult]:

@@ -281,7 +281,13 @@ def _reread_lines(failure: object) -> list[str]:
 def _checks(target: Target, form: FormState, out: ScriptOutput) -> list[CheckResult]:
     """The review's credential checks, when they are on and the edits call for any."""
     from tui.checks.plan import plan_checks
-    from tui.script.checks import HEADING, result_lines, run_blocking, warning_lines
+    from tui.script.checks import (
+        HEADING,
+        result_lines,
+        results_json,
+        run_blocking,
+        warning_lines,
+    )
 
     settings = target.checks
     if settings is None or not settings.enabled:
@@ -290,8 +296,8 @@ def _checks(target: Target, form: FormState, out: ScriptOutput) -> list[CheckRes
     if plan.is_empty:
         return []
     results = run_blocking(plan, settings)
-    out.report["checks"] = [result.as_json() for result in results]
-    out.out(HEADING, *result_lines(results))
+    out.report["checks"] = results_json(results, form)
+    out.out(HEADING, *result_lines(results, form))
     out.note(*warning_lines(results))
     return results
 
