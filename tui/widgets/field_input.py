@@ -15,9 +15,9 @@ Textual's input re-measures its whole value on every frame (1 MB ≈ 1 s per key
 class FieldInput(SteadyInput):
     """Textual's Input keeps only the first line of a paste, silently; this one tells.
 
-    A single trailing line break (how most copy buttons end) is dropped with a notice;
-    a paste of several lines, or one larger than :data:`PASTE_LIMIT`, is refused whole,
-    with the reason, so a secret is never saved half-pasted.
+    A single trailing line break (how most copy buttons end; LF, CRLF or CR) is dropped
+    with a notice; a paste of several lines, or one larger than :data:`PASTE_LIMIT`, is
+    refused whole, with the reason, so a secret is never saved half-pasted.
     """
 
     class PasteNotice(Message):
@@ -33,7 +33,9 @@ class FieldInput(SteadyInput):
         # Textual calls each class's handler in turn; prevent_default() keeps Input's own
         # (first-line-only) paste from running after a decision made here.
         text = event.text
-        body = text.removesuffix("\r\n") if text.endswith("\r\n") else text.removesuffix("\n")
+        # One line break at the end, however the terminal sends it: LF, CRLF, or a lone CR
+        # (tmux and some terminals turn the copied newline into CR).
+        body = next((text[: -len(end)] for end in ("\r\n", "\n", "\r") if text.endswith(end)), text)
         lines = body.splitlines()
         if len(text) > PASTE_LIMIT:
             notice = (
