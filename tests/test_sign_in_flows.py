@@ -196,6 +196,23 @@ async def test_cancelling_sign_in_after_a_401_keeps_the_edits_and_offers_ctrl_l(
         assert isinstance(app.screen, SignInScreen)
 
 
+async def test_at_80x24_a_failed_sign_in_shows_its_next_step_and_the_keys(
+    demo_server: DemoServer,
+) -> None:
+    """With the keyring's note and a three-line error the dialog overflowed 24 rows: the
+    end of "Next: …" and the keys line were cut off. A short terminal drops blank lines."""
+    from tests.screen_text import screen_text
+
+    app = app_for(demo_server.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, SUPERADMIN[0], "wrong")
+        shown = " ".join(screen_text(app).split())
+        assert "Wrong email or password" in shown
+        assert "paste a token." in shown  # the end of the next step
+        assert "escape: cancel" in shown
+
+
 async def test_ctrl_l_signs_in_again_at_any_time_by_key_and_by_palette(
     demo_server: DemoServer,
 ) -> None:

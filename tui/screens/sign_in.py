@@ -83,6 +83,13 @@ class SignInScreen(ModalScreen[SignedIn | None]):
             )
         yield QuietFooter()
 
+    SHORT = 30
+    """Below this many rows the dialog drops its blank lines: at 24, with the keyring's
+    note and a three-line error, the error's last line and the keys were cut off."""
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < self.SHORT, "-short")
+
     def on_mount(self) -> None:
         self.query_one("#signin-remember").display = False
         self.query_one(StatusPanel).outcome = Outcome.of(Tone.INFO, "The password is never stored.")
