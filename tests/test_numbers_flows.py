@@ -327,7 +327,7 @@ async def test_nothing_to_save_in_the_form_points_at_the_pending_numbers(
         await press(pilot, "ctrl+n", "space", "escape", "ctrl+s")
         text = status_text(pilot)
         assert "Nothing to save: no field was changed" in text
-        assert "1 number toggle(s) pending: they are sent from the numbers (ctrl+n)" in text
+        assert "1 number toggle pending: it is sent from the numbers (ctrl+n)" in text
 
 
 async def test_quitting_with_pending_toggles_asks_first(demo_server: DemoServer) -> None:

@@ -75,7 +75,12 @@ class EditorNumbers:
         toggles = self._numbers.pending_count if self._numbers else 0
         if not toggles:
             return []
-        return [f"{toggles} number toggle(s) pending: they are sent from the numbers (ctrl+n)."]
+        from tui.screens.numbers_desk import plural
+
+        they = "it is" if toggles == 1 else "they are"
+        return [
+            f"{plural(toggles, 'number toggle')} pending: {they} sent from the numbers (ctrl+n)."
+        ]
 
     def numbers_help(self: EditorScreen) -> list[Binding]:
         """The numbers table's keys, for the help screen."""

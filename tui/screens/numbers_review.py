@@ -131,7 +131,7 @@ class NumbersReviewScreen(ModalScreen[None]):
         return {
             "review": "enter: send one by one   escape: back, nothing is lost",
             "sending": "escape: stop after the toggle in flight (the rest stay pending)",
-            "done": "enter / escape: close (refused toggles stay pending for a retry)",
+            "done": "enter / escape: close (toggles not applied stay pending for a retry)",
         }[self.stage]
 
     def _table(self) -> Table:
