@@ -333,9 +333,12 @@ async def test_the_webhook_is_looked_at_again_until_tether_has_set_it_up(
         await press_and_settle(pilot, "ctrl+s")
         await pilot.press("enter")
         await until(pilot, lambda: "post-call webhook: checking…" in status_text(pilot))
+        assert "elevenlabsWebhookConfigured=false" in " ".join(screen_text(pilot.app).split())
         gate.set()
         await settle(pilot)
         assert "✓ ElevenLabs post-call webhook: attached" in status_text(pilot)
+        # The summary says so too: it was read again once the webhook was attached.
+        assert "elevenlabsWebhookConfigured=true" in " ".join(screen_text(pilot.app).split())
     looks = [r for r in stack.elevenlabs.requests if r.method == "GET" and "settings" in r.path]
     assert len(looks) >= 2
 

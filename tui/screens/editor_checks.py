@@ -83,3 +83,18 @@ async def _watch(editor: EditorScreen, key: SecretStr, saving: Worker[None] | No
     if result.verdict is Verdict.PROBLEM and tone is Tone.SUCCESS:
         tone = Tone.WARNING
     editor.status.outcome = Outcome(tone, (*base.lines, *lines))
+    if result.verdict is Verdict.OK:
+        await _refresh_summary(editor)
+
+
+async def _refresh_summary(editor: EditorScreen) -> None:
+    """ "On the server now" again, once the webhook is attached: the re-read after the
+    save came before Tether attached it, and the summary said it was not configured
+    right above a status line saying it is. Only the summary: the form, which the user
+    may be editing again, keeps its own loaded state (the review re-reads anyway)."""
+    from tui.api.failures import ApiFailure
+    from tui.widgets.config_summary import ConfigSummary
+
+    fresh = await editor.app.client.load()
+    if not isinstance(fresh, ApiFailure) and not editor.busy:
+        editor.query_one(ConfigSummary).show_config(fresh)
