@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -240,6 +241,31 @@ def test_check_a_key_without_touching_tether(cli: Cli, stack: DemoStack) -> None
 )
 def test_check_exit_codes(cli: Cli, key: str, code: ExitCode) -> None:
     assert cli("check", "elevenlabsApiKey=-", stdin=key).code == code
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "next_step"),
+    [
+        (
+            ["sinchEstTrunkId=trunk-demo-002"],
+            None,
+            "give both to check this trunk and its domain: sinchEstKeyId=… sinchEstKeySecret=-",
+        ),
+        (["sinchEstKeySecret=-"], "s3cret-typed", "give both to check the pair:"),
+        (["elevenlabsApiKey=-"], el.BUSY_KEY, "run it again in a moment"),
+    ],
+    ids=["trunk, keys stored", "secret without its ID", "busy"],
+)
+def test_scripts_word_next_steps_as_arguments_and_commands(
+    cli: Cli, stack: DemoStack, args: list[str], stdin: str | None, next_step: str
+) -> None:
+    """Not the app's "type it again" or "review again": a script user gives arguments
+    and runs the command again."""
+    result = cli("check", *args, stdin=stdin)
+    assert f"→ {next_step}" in result.out
+    assert not re.search(r"\btype (it|both|the)\b|review again", result.both)
+    if stdin:
+        assert stdin not in result.both
 
 
 def test_check_takes_missing_identifiers_from_tether(

@@ -263,6 +263,17 @@ def test_a_provider_the_app_does_not_offer_is_refused(cli: Cli, demo_server: Dem
     assert posts(demo_server) == []
 
 
+@pytest.mark.parametrize("value", ["none", "None", "null"])
+def test_none_as_a_provider_points_at_clear_provider(
+    cli: Cli, demo_server: DemoServer, value: str
+) -> None:
+    """The app's list calls "no provider" none; the script's way is --clear-provider."""
+    result = cli(f"aiVoiceProvider={value}", "--yes")
+    assert result.code == ExitCode.USAGE
+    assert "To clear it, use --clear-provider." in result.said
+    assert posts(demo_server) == []
+
+
 def test_no_token_exits_2_without_asking_for_a_password(
     cli: Cli, demo_server: DemoServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

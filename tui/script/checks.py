@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tui.checks.verdict import CheckResult, Verdict
+from tui.checks.verdict import CheckId, CheckResult, Verdict
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -46,6 +47,30 @@ def webhook_blocking(key: SecretStr, settings: CheckSettings) -> CheckResult:
 
 TRUNK_IDENTIFIERS = ("sinchEstProjectId", "sinchEstTrunkId")
 
+_KEY_ARGS = "sinchEstKeyId=… sinchEstKeySecret=-"
+_BY_CHECK_AND_REASON = {
+    (CheckId.ELEVENLABS_KEY, "stored_secret"): "give it again to check it: "
+    "elevenlabsApiKey=- (stdin) or elevenlabsApiKey=@env:NAME",
+    (CheckId.ELEVENLABS_KEY, "no_key"): "give it: elevenlabsApiKey=- (stdin) or "
+    "elevenlabsApiKey=@env:NAME",
+    (CheckId.SINCH_KEY, "stored_secret"): f"give both to check the pair: {_KEY_ARGS}",
+    (CheckId.SINCH_TRUNK, "stored_secret"): "give both to check this trunk and its domain: "
+    f"{_KEY_ARGS}",
+}
+_BY_REASON = {
+    "busy": "run it again in a moment",
+    "issuer_error": "run it again later",
+    "timeout": "run it again later, or from a host that can reach it",
+}
+
+
+def for_scripts(result: CheckResult) -> CheckResult:
+    """The line with its next step as a script user takes it: arguments to give and
+    commands to run again, where the app's words say to type into the form or to review
+    again."""
+    step = _BY_CHECK_AND_REASON.get((result.check, result.reason)) or _BY_REASON.get(result.reason)
+    return replace(result, next_step=step) if step and result.next_step else result
+
 
 def fix_assignments(result: CheckResult, form: FormState) -> dict[str, str] | None:
     """What to ``set`` to use the trunk's own domain: the domain, and the identifiers the
@@ -63,13 +88,16 @@ def fix_assignments(result: CheckResult, form: FormState) -> dict[str, str] | No
 
 def results_json(results: Sequence[CheckResult], form: FormState) -> list[dict[str, object]]:
     """The documented ``--json`` shape of each check, its fix as the fields to set."""
-    return [{**result.as_json(), "fix": fix_assignments(result, form)} for result in results]
+    return [
+        {**for_scripts(result).as_json(), "fix": fix_assignments(result, form)}
+        for result in results
+    ]
 
 
 def result_lines(results: Sequence[CheckResult], form: FormState) -> list[str]:
     """One line per check (symbol, label, verdict, summary), its next step and fix below."""
     lines: list[str] = []
-    for result in results:
+    for result in map(for_scripts, results):
         lines.append(f"  {result.headline()}")
         if result.next_step:
             lines.append(f"      → {result.next_step}")

@@ -117,7 +117,12 @@ def provider_problem(form: FormState) -> str | None:
     if value is None or value in PROVIDER_CHOICES or value == loaded:
         return None
     known = ", ".join(PROVIDER_CHOICES)
-    return f"aiVoiceProvider: unknown provider {value!r} (known: {known})."
+    clear = " To clear it, use --clear-provider." if str(value).strip().lower() in _NONE else ""
+    return f"aiVoiceProvider: unknown provider {value!r} (known: {known}).{clear}"
+
+
+_NONE = {"none", "null", ""}
+"""What someone who means "no provider" types (the app's list says "none")."""
 
 
 def run_set(
