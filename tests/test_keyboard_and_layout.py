@@ -236,6 +236,19 @@ async def test_keys_typed_right_after_closing_a_screen_reach_the_field(
         assert editor(pilot).query_one("#field-sinchEstTrunkId", Input).value == "trunk-bxy"
 
 
+@pytest.mark.parametrize("size", [(80, 24), (140, 40), (160, 48)])
+async def test_a_project_id_is_never_cut_off_in_the_form(
+    demo_server: DemoServer, size: tuple[int, int]
+) -> None:
+    """A UUID cut mid-value reads as another ID, with nothing to say it was cut: the
+    form keeps room for one also with the numbers beside it (from 140 columns)."""
+    async with make_app(demo_server).run_test(size=size) as pilot:
+        await settle(pilot)
+        field = editor(pilot).query_one("#field-sinchEstProjectId", Input)
+        assert len(field.value) == 36
+        assert field.content_region.width > 36  # the value and the cursor after it
+
+
 async def test_an_idle_screen_does_not_change(demo_server: DemoServer) -> None:
     """A steady cursor: nothing redraws while the user reads (no idle bytes over SSH)."""
     async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
