@@ -265,3 +265,17 @@ async def test_an_idle_screen_does_not_change(demo_server: DemoServer) -> None:
         inputs = list(pilot.app.screen.query(Input)) + list(editor(pilot).query(Input))
         assert len(inputs) == 3 + 6
         assert not [each for each in inputs if each.cursor_blink]
+
+
+async def test_no_provider_stored_reads_none_not_clears_it() -> None:
+    """ "none (clears it)" only where a provider is stored: otherwise nothing is cleared."""
+    from tests.screen_text import screen_text
+    from tui.demo.server import DemoState
+
+    with DemoServer(state=DemoState.empty()) as server:
+        async with make_app(server).run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            shown = screen_text(pilot.app)
+            assert "AI voice provider" in shown
+            assert "none" in shown
+            assert "none (clears it)" not in shown

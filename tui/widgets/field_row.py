@@ -85,7 +85,10 @@ class FieldRow(Horizontal):
         choices = list(PROVIDER_CHOICES)
         if loaded and loaded not in choices:
             choices.append(loaded)
-        return [("none (clears it)", NO_PROVIDER), *((choice, choice) for choice in choices)]
+        # "clears it" only where there is something to clear: with none stored, choosing
+        # none changes nothing, and the words would say otherwise.
+        none = "none (clears it)" if loaded else "none"
+        return [(none, NO_PROVIDER), *((choice, choice) for choice in choices)]
 
     def show_state(self, form: FormState) -> None:
         """Put the form's value (and the server's status) into the widget, silently."""
