@@ -33,8 +33,12 @@ class KeysResolvedWhereSent(App[None]):
     async def _on_key(self, event: events.Key) -> None:
         """Runs before Textual's own handler, which it replaces only for a key in transit."""
         sent_to: Widget | None = getattr(event, _SENT_TO, None)
-        if sent_to is None or sent_to is self.focused:
-            return  # the usual case: Textual resolves it along the focused chain
+        focused = self.focused
+        if sent_to is None or (focused is not None and sent_to in focused.ancestors_with_self):
+            # The usual case (focus has not moved), or focus moved *into* the widget the
+            # key was sent to (a list opening its options): Textual resolves it along the
+            # focused chain, as always.
+            return
         event.prevent_default()
         if not sent_to.is_attached or sent_to.screen is not self.screen:
             return  # its screen has gone: nothing here was meant to get it
