@@ -209,6 +209,27 @@ def test_ctrl_c_during_a_load(
     assert_group_gone(process.pid)
 
 
+def test_a_reader_that_stops_early_ends_a_listing_quietly(
+    env: dict[str, str], started: list[subprocess.Popen[str]]
+) -> None:
+    """``numbers | head -1``: the reader going away is how a pipeline says "enough".
+    The command ends as by SIGPIPE (the shell shows 141), with nothing on stderr; it
+    printed Python's BrokenPipeError traceback and exited 1."""
+    from tui.demo.server import DemoState
+
+    with DemoServer(state=DemoState.with_numbers(3000)) as server:
+        env["TETHER_TOKEN"] = SUPERADMIN_TOKEN
+        process = spawn(started, tether_voice("--url", server.url, "numbers"), env)
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline()  # more than a pipe holds is on its way
+        process.stdout.close()
+        err = process.stderr.read()
+        process.wait(LIMIT)
+    assert err == ""
+    assert process.returncode == -signal.SIGPIPE
+    assert_group_gone(process.pid)
+
+
 @pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
 def test_a_signal_during_a_save_says_its_outcome_is_unknown(
     signame: str,

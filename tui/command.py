@@ -39,6 +39,8 @@ def main() -> NoReturn:
         from tui.cli import main as run_command
 
         code = run_command()
+    except BrokenPipeError:
+        _reader_gone()
     except BaseException:
         if not _received:
             raise  # SystemExit from argparse, or a real bug: Python's own handling
@@ -47,6 +49,18 @@ def main() -> NoReturn:
     if signum is not None and code == 128 + signum:
         _die_by(signum, announce=False)  # tui.shutdown has said what was interrupted
     sys.exit(code)
+
+
+def _reader_gone() -> NoReturn:
+    """Whoever read stdout has stopped (``show | head -1``): in a pipeline that is how a
+    reader says "enough", not an error. End as a program that left SIGPIPE alone would
+    (the shell shows 141), without Python's traceback, and with stdout pointed at
+    /dev/null first, so the interpreter's own flush at exit cannot fail a second time."""
+    try:  # noqa: SIM105 -- not contextlib: this module imports only os, signal, sys
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError:
+        pass
+    _die_by(getattr(signal, "SIGPIPE", signal.SIGTERM), announce=False)
 
 
 def _install_early_handlers() -> None:
