@@ -390,6 +390,19 @@ def test_agents_are_named_where_known() -> None:
     assert AGENTS.shares_name(RECEPTION) and not AGENTS.shares_name(SALES)
 
 
+def test_agents_sharing_a_name_are_told_apart_wherever_they_are_named() -> None:
+    """A row, a review or a script line said "Reception" for either of two agents."""
+    assert AGENTS.label(RECEPTION) == "Reception"
+    assert AGENTS.label(RECEPTION_COPY) == "reception (hidden)"
+    twins = AgentBook.from_prompts(
+        Prompt.model_validate({"_id": agent_id, "name": "Sales"}) for agent_id in (SALES, SUPPORT)
+    )
+    assert twins.label(SALES) == "Sales (…b8cc01)"
+    assert twins.label(SUPPORT) == "Sales (…b8cc02)"
+    change = Toggle("u3", "+1", Setting(True, RECEPTION), Setting(True, RECEPTION_COPY))
+    assert change.change(AGENTS) == "agent Reception → reception (hidden)"
+
+
 @pytest.mark.parametrize(
     ("text", "agent_id"),
     [

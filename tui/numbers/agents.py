@@ -79,11 +79,24 @@ class AgentBook:
         return next((agent for agent in self.agents if agent.id == agent_id), None)
 
     def label(self, agent_id: str | None) -> str:
-        """The agent's name where it is known, else its ID; "—" for no agent."""
+        """The agent's name where it is known, else its ID; "—" for no agent.
+
+        Where two agents share a name, the name alone would let a row, a review or a
+        script's line say "Reception" for either: the one hidden among them is marked
+        "(hidden)", as in the agent list; otherwise the end of its ID tells them apart.
+        """
         if not agent_id:
             return "—"
         agent = self.get(agent_id)
-        return agent.label if agent else printable(agent_id)
+        if agent is None:
+            return printable(agent_id)
+        if not self.shares_name(agent_id):
+            return agent.label
+        twins = [other for other in self.agents if _folded(other.name) == _folded(agent.name)]
+        name = agent.label.strip()
+        if sum(1 for twin in twins if twin.hidden == agent.hidden) == 1:
+            return f"{name} (hidden)" if agent.hidden else name
+        return f"{name} (…{printable(agent.id[-6:])})"
 
     def shares_name(self, agent_id: str | None) -> bool:
         """Another agent has the same name: the name alone does not say which one."""
