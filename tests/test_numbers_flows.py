@@ -478,3 +478,17 @@ async def test_keys_typed_right_after_escaping_the_agent_list_filter_the_numbers
         assert isinstance(pilot.app.screen, PhoneNumbersScreen)
         assert panel(pilot).query_text == "0104"
         assert desk(pilot).pending_count == 0
+
+
+async def test_ctrl_n_twice_beside_the_form_comes_back_to_the_field_left(
+    demo_server: DemoServer,
+) -> None:
+    async with make_app(demo_server).run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        field = editor(pilot).query_one("#field-sinchEstTrunkDomain", Input)
+        field.focus()
+        await press(pilot, "ctrl+n")
+        assert pilot.app.focused is not field  # on the numbers
+        await press(pilot, "ctrl+n", "end", "x")
+        assert pilot.app.focused is field
+        assert field.value == "demo-org.elastic-sip.sinch.comx"

@@ -17,6 +17,8 @@ from tui.widgets.field_row import FieldRow
 from tui.widgets.status_panel import Outcome, Tone
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from tui.api.models import VoiceAiConfig
     from tui.screens.editor import EditorScreen
     from tui.screens.numbers_desk import NumbersDesk
@@ -88,6 +90,9 @@ class EditorNumbers:
 
         return [b for b in PhoneNumbersTable.BINDINGS if isinstance(b, Binding) and b.show]
 
+    _field_before_numbers: Widget | None = None
+    """Where focus was when ctrl+n moved it to the numbers beside the form."""
+
     def action_phone_numbers(self: EditorScreen) -> None:
         """ctrl+n: the numbers' screen; when they are beside the form, focus there and back."""
         desk = self.numbers_desk()
@@ -99,8 +104,13 @@ class EditorNumbers:
         if self.has_class("-wide"):
             table = self.query_one("#numbers-panel #numbers-table")
             if table.has_focus:
-                self.query_one(FieldRow).editor.focus()
+                # Back to the field the user left (the first one if none): ctrl+n twice
+                # is a glance at the numbers, not a reason to lose one's place.
+                left = self._field_before_numbers
+                back = left if left is not None and left.is_attached else None
+                (back or self.query_one(FieldRow).editor).focus()
             else:
+                self._field_before_numbers = self.focused
                 table.focus()
             return
         from tui.screens.phone_numbers import PhoneNumbersScreen
