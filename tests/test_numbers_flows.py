@@ -492,3 +492,20 @@ async def test_ctrl_n_twice_beside_the_form_comes_back_to_the_field_left(
         await press(pilot, "ctrl+n", "end", "x")
         assert pilot.app.focused is field
         assert field.value == "demo-org.elastic-sip.sinch.comx"
+
+
+async def test_dropping_the_refused_toggle_clears_the_still_pending_line(
+    demo_server: DemoServer,
+) -> None:
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+n", "down", "space")  # +14165550102: the agent list
+        await pilot.press(*"sales")
+        await press(pilot, "enter")
+        await send_reviewed(pilot)  # refused: not on the trunk
+        await press(pilot, "enter")  # the results closed
+        assert "1 toggle still pending" in status_text(pilot)
+        await press(pilot, "delete", "escape")  # dropped, the numbers closed
+        assert desk(pilot).pending_count == 0
+        assert "still pending" not in status_text(pilot)
+        assert "No number toggle is pending now." in status_text(pilot)

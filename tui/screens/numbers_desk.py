@@ -66,6 +66,8 @@ class NumbersDesk:
         """"idle", "sending", "rereading", "signing in" (stopped by a 401) or "done"."""
         self.checking = False
         self.stop_requested = False
+        self._results_said: Outcome | None = None
+        """What the last batch's end put in the status panel (to correct it later)."""
         self.batch: list[Toggle] = []
         """The toggles of the batch being sent, or last sent (the results list)."""
         self.batch_note = ""
@@ -88,6 +90,7 @@ class NumbersDesk:
             self.note = note
         self.changed_rows = frozenset(rows) if rows is not None else None
         self.changed.publish(self)
+        self._correct_results_note()
 
     def _with_agents(self, state: NumbersState) -> NumbersState:
         """``state`` with the agents as read now (they may arrive while a batch is sent)."""
@@ -311,7 +314,7 @@ class NumbersDesk:
             lines.append(f"● {plural(left, 'toggle')} still pending: ctrl+n, then ctrl+s to retry.")
         self.batch_note, self.phase = done, "done"
         self._publish(self.state, done)
-        self.editor.status.outcome = Outcome.of(tone, *lines)
+        self._results_said = self.editor.status.outcome = Outcome.of(tone, *lines)
 
     # --- leaving --------------------------------------------------------------------
 
@@ -331,3 +334,17 @@ class NumbersDesk:
                 f"{plural(left, 'number toggle')} pending, not sent.",
                 "Next: ctrl+n, then ctrl+s to review and send them; quitting asks first.",
             )
+        else:
+            self._correct_results_note()
+
+    def _correct_results_note(self) -> None:
+        """The last batch's results said toggles were still pending; once the user has
+        dropped them all, the status panel must not keep saying so."""
+        said = self._results_said
+        if said is None or self.state.pending_count or self.editor.status.outcome is not said:
+            return
+        kept = [line for line in said.lines if "still pending" not in line]
+        self._results_said = None
+        self.editor.status.outcome = Outcome.of(
+            said.tone, *kept, "No number toggle is pending now."
+        )
