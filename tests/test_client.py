@@ -107,8 +107,8 @@ FAULT_EXPECTATIONS: dict[Fault, tuple[FailureKind, int | None, str]] = {
     Fault.EMPTY_BODY: (FailureKind.BAD_RESPONSE, None, "empty body"),
     Fault.NOT_SUCCESS_200: (FailureKind.HTTP_STATUS, 200, "reported a failure"),
     Fault.HUGE_BODY: (FailureKind.BAD_RESPONSE, None, "larger than"),
-    Fault.DROP_CONNECTION: (FailureKind.NETWORK, None, "Could not reach 127.0.0.1"),
-    Fault.DROP_MID_RESPONSE: (FailureKind.NETWORK, None, "Could not reach 127.0.0.1"),
+    Fault.DROP_CONNECTION: (FailureKind.NETWORK, None, "The connection to 127.0.0.1"),
+    Fault.DROP_MID_RESPONSE: (FailureKind.NETWORK, None, "The connection to 127.0.0.1"),
 }
 
 

@@ -229,7 +229,7 @@ async def test_reveal_shows_the_focused_secret_and_hides_it_when_focus_leaves(
         (Fault.SERVER_ERROR_STRUCTURED, "ELEVENLABS_UNREACHABLE"),
         (Fault.BAD_GATEWAY_HTML, "HTTP 502"),
         (Fault.MALFORMED_JSON, "not understood"),
-        (Fault.DROP_CONNECTION, "Could not reach"),
+        (Fault.DROP_CONNECTION, "dropped before the answer"),
         (Fault.DELAY, "No answer"),
     ],
 )

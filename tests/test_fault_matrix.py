@@ -54,8 +54,8 @@ NAMED_AS: dict[str, str] = {
     Fault.NOT_SUCCESS_200: "reported a failure",
     Fault.HUGE_BODY: "larger than",
     Fault.DELAY: "No answer",
-    Fault.DROP_CONNECTION: "Could not reach",
-    Fault.DROP_MID_RESPONSE: "Could not reach",
+    Fault.DROP_CONNECTION: "dropped before the answer",
+    Fault.DROP_MID_RESPONSE: "dropped before the answer",
     REFUSED: "Connection refused",
 }
 """What the user must read for each fault: the summary line names the problem."""

@@ -297,7 +297,7 @@ def test_no_token_exits_2_without_asking_for_a_password(
         (Fault.FORBIDDEN, ExitCode.REFUSED, "Save failed: HTTP 403"),
         (Fault.NOT_SUCCESS_200, ExitCode.REFUSED, "the server reported a failure"),
         (Fault.EMPTY_BODY, ExitCode.REFUSED, "The save may have been applied"),
-        (Fault.DROP_CONNECTION, ExitCode.NETWORK, "Save failed: Could not reach"),
+        (Fault.DROP_CONNECTION, ExitCode.NETWORK, "Save failed: The connection to"),
         (Fault.DROP_MID_RESPONSE, ExitCode.NETWORK, "Save failed:"),
     ],
 )

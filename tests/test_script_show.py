@@ -126,7 +126,7 @@ def test_a_flag_the_server_leaves_out_is_unknown(
         (Fault.MALFORMED_JSON, ExitCode.REFUSED, "not understood"),
         (Fault.NOT_SUCCESS_200, ExitCode.REFUSED, "HTTP 200, but the server reported a failure"),
         (Fault.HUGE_BODY, ExitCode.REFUSED, "larger than"),
-        (Fault.DROP_CONNECTION, ExitCode.NETWORK, "Could not reach"),
+        (Fault.DROP_CONNECTION, ExitCode.NETWORK, "dropped before the answer"),
     ],
 )
 def test_each_failure_exits_by_kind_with_the_apps_explanation_on_stderr(

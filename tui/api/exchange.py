@@ -178,13 +178,14 @@ async def exchange(
         hint = network_hint(operation)
         if maybe_sent and operation.writes:
             hint = timeout_hint(operation)
-        return ApiFailure(
-            FailureKind.NETWORK,
-            operation,
-            f"Could not reach {host_port(http.base_url)}: "
-            f"{tls_failure_reason(exc) or transport_reason(exc)}",
-            hint,
+        reason = tls_failure_reason(exc) or transport_reason(exc)
+        where = host_port(http.base_url)
+        summary = (
+            f"The connection to {where} dropped before the answer: {reason}"
+            if maybe_sent
+            else f"Could not reach {where}: {reason}"
         )
+        return ApiFailure(FailureKind.NETWORK, operation, summary, hint)
     elapsed_ms = (time.perf_counter() - started) * 1000
     log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, elapsed_ms)
     return Answer(
@@ -275,5 +276,5 @@ def transport_reason(exc: httpx.TransportError) -> str:
         if isinstance(seen, OSError) and seen.strerror:
             return seen.strerror
         seen = seen.__cause__ or seen.__context__
-    text = str(exc).strip()
+    text = str(exc).strip().rstrip(".")  # the sentence it goes into ends it
     return text or type(exc).__name__

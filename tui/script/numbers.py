@@ -279,11 +279,12 @@ def _send(
     final = end.state
     if end.stopped_by is not None:
         rest = len([t for t in end.unsent if end.state.outcomes[t.key].verdict is Verdict.NOT_SENT])
-        emit(
-            *failure_lines(end.stopped_by, "Stopped: "),
-            f"{rest} toggle{'s' if rest != 1 else ''} not sent; nothing after the stop was tried.",
-            err=True,
+        untried = (
+            [f"{rest} toggle{'s' if rest != 1 else ''} not sent; nothing after the stop was tried."]
+            if rest
+            else []
         )
+        emit(*failure_lines(end.stopped_by, "Stopped: "), *untried, err=True)
     if isinstance(reread, ApiFailure):
         lines = failure_lines(reread, "")
         emit(
