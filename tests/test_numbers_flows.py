@@ -509,3 +509,26 @@ async def test_dropping_the_refused_toggle_clears_the_still_pending_line(
         assert desk(pilot).pending_count == 0
         assert "still pending" not in status_text(pilot)
         assert "No number toggle is pending now." in status_text(pilot)
+
+
+async def test_a_burst_of_filter_backspaces_keeps_the_cursor_row_in_view() -> None:
+    """One number shown, then four backspaces in one read: 4,996 rows. The cursor stays
+    on the number, and the table scrolls to it (it stayed at the top, the row hidden)."""
+    from tui.demo.server import DemoState
+    from tui.widgets.phone_numbers import PhoneNumbersTable
+
+    with DemoServer(state=DemoState.with_numbers(5000)) as server:
+        async with make_app(server).run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press(pilot, "ctrl+n", *"4375551234")
+            table = pilot.app.screen.query_one(PhoneNumbersTable)
+            assert len(table.rows) == 1
+            send_burst(pilot, "backspace", "backspace", "backspace", "backspace")
+            await pilot.pause(0.3)
+            await settle(pilot)
+            assert len(table.rows) == 4996
+            assert table.current_row is not None
+            assert table._state is not None
+            assert table._state.numbers[table.current_row].phone_number == "+14375551234"
+            top = round(table.scroll_offset.y)
+            assert top <= table.cursor < top + table.scrollable_content_region.height - 1

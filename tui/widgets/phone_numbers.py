@@ -189,6 +189,10 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
             except ValueError:
                 position = 0
             self._move_to(position, force=True)
+            # And again once laid out: a burst of filter keys (one read over SSH) changes
+            # the rows several times before a layout, and a scroll made against the
+            # table's old size was clamped to it (the cursor's row left off screen).
+            self.call_after_refresh(self._scroll_to_cursor)
         if redraw or new_rows:
             self.refresh()
 
