@@ -20,7 +20,6 @@ rate-limited [documented]; it is never used.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from tui.checks.replies import Outcome, Reply, Unreached, find_message, quote, unreached, unusual
@@ -33,18 +32,14 @@ from tui.checks.verdict import (
     ok,
     problem,
 )
+from tui.printable import printable
 
 SHOWN_LIMIT = 80
 
 
 def shown(value: str) -> str:
     """An identifier the user typed, quoted so whitespace shows, control characters escaped."""
-    text = "".join(
-        char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) == "Cc"
-        else char
-        for char in value[:SHOWN_LIMIT]
-    )
+    text = printable(value[:SHOWN_LIMIT])
     return f'"{text}"' + ("…" if len(value) > SHOWN_LIMIT else "")
 
 

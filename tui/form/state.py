@@ -7,7 +7,6 @@ can be tested exhaustively. The UI feeds raw widget values in through
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -18,6 +17,7 @@ from tui.api.models import VoiceAiConfig
 from tui.form.fields import FIELDS, FIELDS_BY_NAME, FieldKind, FieldSpec
 from tui.form.masking import MASK
 from tui.form.warnings import value_warnings
+from tui.printable import printable
 
 DISPLAY_LIMIT = 80
 """Longest non-secret value the review shows whole; a long paste is shortened there."""
@@ -204,11 +204,6 @@ def describe_plain(spec: FieldSpec, value: FieldValue) -> str:
     text = str(value)
     if spec.kind is FieldKind.PROVIDER:
         return text
-    shown = "".join(
-        char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) == "Cc"
-        else char
-        for char in text[:DISPLAY_LIMIT]
-    )
+    shown = printable(text[:DISPLAY_LIMIT])
     more = f" … ({len(text):,} characters)" if len(text) > DISPLAY_LIMIT else ""
     return f'"{shown}"{more}'

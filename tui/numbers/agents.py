@@ -9,27 +9,17 @@ an ID can choose an agent.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui.api.number_models import Prompt
+from tui.printable import printable
 
 _OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
 
 
 class AgentProblem(ValueError):
     """A name or ID that does not pick exactly one agent; the message says why and what to do."""
-
-
-def printable(text: str) -> str:
-    """Control characters escaped, so a value from the server stays on its one line."""
-    return "".join(
-        char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) == "Cc"
-        else char
-        for char in text
-    )
 
 
 def _folded(name: str) -> str:

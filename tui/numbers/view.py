@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from tui.numbers.agents import printable
 from tui.numbers.outcome import full_text, short_text
 from tui.numbers.state import NumbersState, Toggle, Verdict
+from tui.printable import printable
 
 AI_WORDS = {True: "on", False: "off", None: "?"}
 

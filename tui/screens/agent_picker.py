@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.numbers.agents import Agent, AgentProblem, printable
+from tui.numbers.agents import Agent, AgentProblem
+from tui.printable import printable
 from tui.widgets.quiet_footer import QuietFooter
 from tui.widgets.steady_input import SteadyInput
 

@@ -22,9 +22,9 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.numbers.agents import printable
 from tui.numbers.outcome import short_text
 from tui.numbers.state import Setting, Toggle
+from tui.printable import printable
 from tui.widgets.quiet_footer import QuietFooter
 
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tui.numbers.agents import AgentProblem, printable
+from tui.numbers.agents import AgentProblem
 from tui.numbers.state import NeedsAgent, NumberKey, NumbersState, Setting
+from tui.printable import printable
 
 _PUNCTUATION = re.compile(r"[\s().\-]")
 

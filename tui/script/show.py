@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui.form.fields import FIELDS, FLAG_LABELS
+from tui.printable import printable
 from tui.script.exit_codes import ExitCode, for_failure
 from tui.script.render import (
     WIDTH,
@@ -80,16 +80,6 @@ def as_json(config: VoiceAiConfig, url: str) -> dict[str, Any]:
     return shape
 
 
-def _printable(text: str) -> str:
-    """Control characters escaped, so a value from the server stays on its line."""
-    return "".join(
-        char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) == "Cc"
-        else char
-        for char in text
-    )
-
-
 def as_text(config: VoiceAiConfig, url: str) -> list[str]:
     """Label/value lines, then the phone numbers as a table, then unknown fields."""
     from tui.form.summary import phone_summary, unknown_items
@@ -101,7 +91,7 @@ def as_text(config: VoiceAiConfig, url: str) -> list[str]:
         if row.value is None:
             shown = "none" if row.key == "aiVoiceProvider" else "not set"
         else:
-            shown = _printable(row.value) or "(empty)"
+            shown = printable(row.value) or "(empty)"
         lines.append(fit(f"  {row.label:<{width}}{shown}", WIDTH))
     lines.append("")
     lines.append(f"Phone numbers: {phone_summary(config)}")
@@ -112,10 +102,10 @@ def as_text(config: VoiceAiConfig, url: str) -> list[str]:
             ai = "unknown" if enabled is None else "on" if enabled else "off"
             table.append(
                 (
-                    _printable(number.phone_number or "-"),
+                    printable(number.phone_number or "-"),
                     ai,
-                    _printable(number.ai_agent_id or "-"),
-                    _printable(number.user_id or "-"),
+                    printable(number.ai_agent_id or "-"),
+                    printable(number.user_id or "-"),
                 )
             )
         widths = [max(len(cells[i]) for cells in table) for i in range(3)]
@@ -126,7 +116,7 @@ def as_text(config: VoiceAiConfig, url: str) -> list[str]:
     if unknown:
         lines.append("")
         lines.append("Other fields from the server (read-only):")
-        lines.extend(fit(f"  {_printable(item)}", WIDTH) for item in unknown)
+        lines.extend(fit(f"  {printable(item)}", WIDTH) for item in unknown)
     return lines
 
 
