@@ -189,6 +189,9 @@ class JsonHandler(BaseHTTPRequestHandler):
         headers: tuple[tuple[str, str], ...] = (),
         send_bytes: int | None = None,
     ) -> None:
+        if send_bytes is None and self.request_path() != CONTROL_FAULTS_PATH:
+            # A body cut short is sent as it was made: its length is part of the fault.
+            body, headers = self.owner.rewrite_answer(self, status, body, content_type, headers)
         self.send_response(status)
         if content_type is not None:
             self.send_header("Content-Type", content_type)
@@ -456,6 +459,21 @@ class LoopbackServer(Generic[StateT]):
         """Every request answered (or dropped), oldest first, headers and body included."""
         with self._records_lock:
             return list(self._records)
+
+    def rewrite_answer(
+        self,
+        request: JsonHandler,
+        status: int,
+        body: bytes,
+        content_type: str | None,
+        headers: tuple[tuple[str, str], ...],
+    ) -> tuple[bytes, tuple[tuple[str, str], ...]]:
+        """The body and headers actually sent: as made, unless a subclass changes them.
+
+        The hook of the hostile mode (:mod:`tui.demo.hostile`), which puts an attack on
+        the client into every string an answer carries, routes and faults alike.
+        """
+        return body, headers
 
     def record(self, request: RecordedRequest) -> None:
         """Called by the handler once per request; subclasses may keep more."""

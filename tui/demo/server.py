@@ -181,15 +181,35 @@ class DemoServer(LoopbackServer[DemoState]):
 
 
 def serve_forever_cli(
-    host: str, port: int, faults: list[Fault], delay_seconds: float, empty: bool, numbers: int = 0
+    host: str,
+    port: int,
+    faults: list[Fault],
+    delay_seconds: float,
+    empty: bool,
+    numbers: int = 0,
+    hostile: bool = False,
 ) -> None:
     """Run the demo server in the foreground until a signal (`tether-voice demo-server`).
 
     Each fault in `faults` is queued once, in order, for any method. Request lines are
     printed as they are answered: this is a terminal of its own, not under the TUI.
+    `hostile`: the hostile Tether (:mod:`tui.demo.hostile`) and its own organization.
     """
-    state = DemoState.empty() if empty else DemoState.with_numbers(numbers)
-    server = DemoServer(host, port, state, log=lambda line: print(line, flush=True))
+
+    def log(line: str) -> None:
+        print(line, flush=True)
+
+    if hostile:
+        from tui.demo.hostile import HostileTether
+
+        if empty or numbers:
+            raise SystemExit(
+                "demo server: --hostile serves its own organization; drop --empty/--numbers"
+            )
+        server: DemoServer = HostileTether(host, port, log=log)
+    else:
+        state = DemoState.empty() if empty else DemoState.with_numbers(numbers)
+        server = DemoServer(host, port, state, log=log)
     try:
         server.start()
     except OSError as error:

@@ -32,6 +32,7 @@ from tui.demo.state import DemoState
 
 if TYPE_CHECKING:
     from tui.checks.settings import CheckSettings
+    from tui.demo.hostile import Hostility
 
 __all__ = ["SERVER_NAMES", "DemoStack", "parse_fault_spec", "serve_stack_cli"]
 
@@ -58,6 +59,9 @@ class DemoStack:
     stand-ins on the next three (``demo-server``). ``webhook_delay``: None sets the
     webhook up before the save answers; seconds set it up that long after, on a thread,
     as a real server may (the app's after-save check then has to wait for it).
+    ``hostile``: every string the four servers answer is an attack on the client
+    (:mod:`tui.demo.hostile`; a :class:`~tui.demo.hostile.Hostility` picks the kinds);
+    without a ``state``, Tether then serves the hostile organization.
     """
 
     def __init__(
@@ -68,15 +72,32 @@ class DemoStack:
         state: DemoState | None = None,
         webhook_delay: float | None = None,
         log: LogHook | None = None,
+        hostile: bool | Hostility = False,
     ) -> None:
         def port_for(offset: int) -> int:
             return port + offset if port else 0
 
-        self.tether = DemoServer(host, port, state, log=log)
-        self.elevenlabs = ElevenLabsStandIn(host, port_for(1), log=log)
         shared = SinchState()
-        self.sinch_auth = SinchAuthStandIn(host, port_for(2), shared, log=log)
-        self.sinch_est = SinchEstStandIn(host, port_for(3), shared, log=log)
+        self.hostile = bool(hostile)
+        if hostile:
+            from tui.demo import hostile as h
+
+            how = None if hostile is True else hostile
+            self.tether: DemoServer = h.HostileTether(host, port, state, log=log, hostility=how)
+            self.elevenlabs: ElevenLabsStandIn = h.HostileElevenLabs(
+                host, port_for(1), log=log, hostility=how
+            )
+            self.sinch_auth: SinchAuthStandIn = h.HostileSinchAuth(
+                host, port_for(2), shared, log=log, hostility=how
+            )
+            self.sinch_est: SinchEstStandIn = h.HostileSinchEst(
+                host, port_for(3), shared, log=log, hostility=how
+            )
+        else:
+            self.tether = DemoServer(host, port, state, log=log)
+            self.elevenlabs = ElevenLabsStandIn(host, port_for(1), log=log)
+            self.sinch_auth = SinchAuthStandIn(host, port_for(2), shared, log=log)
+            self.sinch_est = SinchEstStandIn(host, port_for(3), shared, log=log)
         self.webhook_delay = webhook_delay
         self._log = log
         self._notes_lock = threading.Lock()
@@ -231,16 +252,28 @@ def serve_stack_cli(
     delay_seconds: float,
     empty: bool,
     numbers: int = 0,
+    hostile: bool = False,
 ) -> None:
     """Run the stack in the foreground until Ctrl+C (``tether-voice demo-server``).
 
     Faults are queued once each, in order. Request lines are printed as they are
-    answered: this is a terminal of its own, not under the TUI.
+    answered: this is a terminal of its own, not under the TUI. ``hostile`` serves the
+    hostile organization (:mod:`tui.demo.hostile`), which ``empty`` and ``numbers``
+    would replace, so they are refused together.
     """
     faults = [parse_fault_spec(spec) for spec in fault_specs]
-    state = DemoState.empty() if empty else DemoState.with_numbers(numbers)
+    if hostile and (empty or numbers):
+        raise SystemExit(
+            "demo server: --hostile serves its own organization; drop --empty/--numbers"
+        )
+    state = None if hostile else DemoState.empty() if empty else DemoState.with_numbers(numbers)
     stack = DemoStack(
-        host, port, state=state, webhook_delay=1.5, log=lambda line: print(line, flush=True)
+        host,
+        port,
+        state=state,
+        webhook_delay=1.5,
+        log=lambda line: print(line, flush=True),
+        hostile=hostile,
     )
     try:
         stack.start()
@@ -291,5 +324,13 @@ def banner(stack: DemoStack) -> str:
         f"  inject a fault: curl -X POST {tether}{CONTROL_FAULTS_PATH} "
         '-d \'{"fault": "503-html"}\' (same route on each stand-in)\n'
         f"  clear faults:   curl -X DELETE {tether}{CONTROL_FAULTS_PATH}\n"
+        f"{HOSTILE_NOTE if stack.hostile else ''}"
         "Ctrl+C to stop."
     )
+
+
+HOSTILE_NOTE = (
+    "HOSTILE mode: every string these servers answer carries markup, terminal escapes and\n"
+    "  format fields, marked PWN-<where>; a save that sets sinchEstTrunkId is refused.\n"
+    "  Run the app in a terminal you can close: it is what is being tested.\n"
+)
