@@ -2,6 +2,7 @@
 
     uv run python scripts/bench.py [--runs N] [--venvs] [--network] [--uv-run]
                                    [--importtime] [--json] [--numbers N [--numbers-only]]
+                                   [--large-org [N] [--large-org-rtt MS] [--large-org-only]]
 
 Performance claims about the app come from this script, never from timed assertions
 in tests: every number is measured in one run on one machine, next to a baseline
@@ -41,6 +42,13 @@ What it measures, each child in a real pseudo-terminal of 100x30 (xterm-256color
 9. With ``--numbers N``: the numbers table at scale (``benchkit.numbers``): bytes and
    time per filter keystroke and per cursor move with N numbers, next to the seeded
    four in the same run. ``--numbers-only`` skips 1-6.
+10. With ``--large-org [N]`` (N = 100,000 by default): a large organization
+    (``benchkit.largeorg``): the size of the configuration GET that carries the numbers
+    (on the wire, and gzipped), the app's time from spawn to the numbers counter and
+    from ctrl+n to the table's first row with its peak RSS, on loopback and through the
+    latency proxy at ``--large-org-rtt`` (150 ms), and ``tether-voice show`` and
+    ``numbers``: wall time and peak RSS; each next to the seeded four in the same run.
+    ``--large-org-only`` skips 1-6.
 
 Markdown goes to stdout; with ``--json`` stdout gets JSON instead and the Markdown
 goes to stderr. Progress lines always go to stderr.
@@ -63,6 +71,8 @@ from pathlib import Path
 
 from benchkit.importtime import import_costs
 from benchkit.interpreters import build_venv, current_interpreter
+from benchkit.largeorg import DEFAULT_COUNT, LargeOrg, measure_large_org
+from benchkit.largeorg_report import large_org_markdown
 from benchkit.measure import Limits, child_env, measure_all
 from benchkit.netreport import network_json, render_commands, render_network
 from benchkit.network import ThrowawayCA
@@ -136,9 +146,37 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--numbers-only", action="store_true", help="with --numbers: measure only the numbers"
     )
+    parser.add_argument(
+        "--large-org",
+        type=int,
+        nargs="?",
+        const=DEFAULT_COUNT,
+        default=0,
+        metavar="N",
+        help="also measure a large organization of N numbers (default N: %(const)s): answer "
+        "size, the app's load time and memory, show and numbers; against the seeded 4",
+    )
+    parser.add_argument(
+        "--large-org-rtt",
+        type=float,
+        default=150.0,
+        metavar="MS",
+        help="with --large-org: the round-trip time of its proxy runs (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--large-org-only",
+        action="store_true",
+        help="with --large-org: skip the startup and interaction measurements",
+    )
     args = parser.parse_args(argv)
     if args.numbers_only and not args.numbers:
         parser.error("--numbers-only needs --numbers N")
+    if args.large_org_only and not args.large_org:
+        parser.error("--large-org-only needs --large-org")
+    if args.large_org and args.large_org <= 4:
+        parser.error("--large-org: N must be more than the seeded 4 numbers")
+    if args.large_org_rtt < 0:
+        parser.error("--large-org-rtt must not be negative")
     if args.runs < 5:
         parser.error("--runs must be at least 5: a median of fewer says little")
     try:
@@ -190,7 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         interaction = Interaction()
         load_before = os.getloadavg()[0]
         loopback = interps if args.venvs else interps[:1]
-        if not args.numbers_only:
+        startup_skipped = args.numbers_only or args.large_org_only
+        if not startup_skipped:
             measure_all(loopback, url, args.runs, limits, scratch, interaction)
         network: list[NetworkRow] = []
         on_network: Interpreter | None = None
@@ -227,6 +266,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     scratch,
                     APP_MARKER,
                 )
+        large_org: LargeOrg | None = None
+        if args.large_org:
+            large_org = measure_large_org(
+                interps[0].app_argv, args.large_org, args.large_org_rtt, args.runs, scratch
+            )
         load_note = (
             f"1-minute load average {load_before:.2f} before the runs, "
             f"{os.getloadavg()[0]:.2f} after (other work on the machine shows here)."
@@ -239,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     imports.append(import_costs(interp, scratch))
                 except MeasurementError as error:
                     print(f"[{interp.name}] importtime not measured: {error}", file=sys.stderr)
-    if args.numbers_only:
+    if startup_skipped:
         report = f"{load_note}\n"
     else:
         report = render_markdown(loopback, interaction, imports, args.runs, load_note)
@@ -250,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             + "\n".join(numbers_rows(numbers))
             + "\n"
         )
+    if large_org is not None:
+        report += "\n" + "\n".join(large_org_markdown(large_org)) + "\n"
     if network and on_network is not None:
         parts = render_network(network, on_network.name, args.runs, args.flow_runs, args.pause)
         report += "\n".join(parts) + "\n"
@@ -261,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         document["network"] = network_json(network)
         document["commands"] = [asdict(cost) for cost in commands]
         document["numbers"] = [asdict(run) for run in numbers]
+        document["large_org"] = asdict(large_org) if large_org is not None else None
         print(json.dumps(document, indent=2))
     else:
         print(report)

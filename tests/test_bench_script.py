@@ -26,7 +26,10 @@ if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
 from benchkit import (  # noqa: E402
+    childrss,
     importtime,
+    largeorg,
+    largeorg_report,
     measure,
     netreport,
     network,
@@ -389,3 +392,165 @@ def test_the_numbers_measurement_runs_in_a_pty(tmp_path: Path) -> None:
     assert len(run.filter_keys.bytes) == 2 and min(run.filter_keys.bytes) > 0
     assert len(run.erase_keys.bytes) == 2 and len(run.down_keys.bytes) == 2
     assert len(run.page_keys.bytes) == 1
+
+
+# --- a large organization (--large-org) -------------------------------------------------
+
+needs_pty = pytest.mark.skipif(
+    not os.path.exists("/dev/ptmx") or not Path("/proc/self/status").exists(),
+    reason="needs pseudo-terminals (/dev/ptmx) and /proc",
+)
+
+
+def _touch(size: int) -> bytearray:
+    """``size`` bytes really resident (each page written), not merely reserved."""
+    ballast = bytearray(size)
+    ballast[::4096] = b"\x01" * len(range(0, size, 4096))
+    return ballast
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_a_commands_peak_rss_is_its_own_not_the_bench_that_spawned_it(tmp_path: Path) -> None:
+    """Spawned from a process holding 160 MB, a bare interpreter still reports its own
+    ~10 MB (wait4 on a direct child reports the parent's 160 MB: Linux keeps the larger
+    figure across exec), and a command that holds 64 MB reports at least that."""
+    ballast = _touch(160 << 20)
+    python = [sys.executable, "-S", "-c"]
+    bare = childrss.run_measured([*python, "pass"], {}, tmp_path, tmp_path)
+    grows = childrss.run_measured(
+        [*python, "b = bytearray(64 << 20); b[::4096] = b'x' * (len(b) // 4096); print(1)"],
+        {},
+        tmp_path,
+        tmp_path,
+    )
+    failing = childrss.run_measured([*python, "raise SystemExit(3)"], {}, tmp_path, tmp_path)
+    del ballast
+    assert 0 < bare.maxrss_kb < 60 * 1024
+    assert 0 < bare.helper_maxrss_kb < 60 * 1024
+    assert grows.maxrss_kb >= 64 * 1024
+    assert grows.output_bytes == 2 and grows.exit_code == 0 and grows.seconds > 0
+    assert failing.exit_code == 3
+
+
+def test_the_answer_size_counts_the_configuration_get_byte_for_byte() -> None:
+    import httpx
+
+    from tui.demo.server import DemoState
+
+    with DemoServer(state=DemoState.with_numbers(300)) as server:
+        size = largeorg.answer_size(server.port, 300)
+        headers = {"Authorization": f"Bearer {programs.TOKEN}", "Accept-Encoding": "identity"}
+        body = httpx.get(server.url + largeorg.CONFIG_PATH, headers=headers).content
+    assert size.body_bytes == len(body)
+    assert size.wire_bytes > size.body_bytes + len("HTTP/1.0 200 OK\r\n\r\n")
+    assert size.content_encoding == ""  # the demo server does not compress
+    assert 0 < size.gzip_bytes < size.body_bytes
+    on = sum(1 for number in json.loads(body)["phoneNumbers"] if number["aiEnabled"])
+    assert size.counter == f"300 ({on} AI on"
+
+
+@needs_pty
+@pytest.mark.skipif(
+    importlib.util.find_spec("cryptography") is None, reason="needs cryptography for the CA"
+)
+def test_the_large_org_measurement_runs_and_reports_in_a_pty(tmp_path: Path) -> None:
+    """One run of each part at a small size (the app through the TLS proxy, the numbers
+    script, both answers), rendered: every figure present and positive. No speed."""
+    from tui.demo.server import DemoState
+
+    count, rtt = 300, 0.0
+    result = largeorg.LargeOrg(count, rtt, runs=1)
+    app = [sys.executable, "-m", "tui"]
+    ca = network.ThrowawayCA.create(tmp_path)
+    for size in (largeorg.REFERENCE_COUNT, count):
+        result.apps += [largeorg.AppLoad(size, None), largeorg.AppLoad(size, rtt)]
+        result.scripts += [largeorg.ScriptCost(size, name) for name in largeorg.SCRIPTS]
+    with (
+        DemoServer(state=DemoState.with_numbers(count)) as server,
+        network.LatencyProxy(ca, server.port, rtt_ms=rtt) as proxy,
+    ):
+        result.answers.append(largeorg.answer_size(server.port, count))
+        target = largeorg.AppTarget(proxy.url, ("--ca-bundle", str(ca.ca_pem)), server.state)
+        load = result.app(count, rtt)
+        largeorg.measure_app_once(app, target, result.answers[0].counter, load, tmp_path)
+        script = result.script(count, "numbers")
+        largeorg.measure_script_once(app, server.url, script, tmp_path)
+    assert load.failures == [] and script.failures == []
+    assert load.config_gets == [1]
+    assert min(load.counter_seconds + load.table_seconds) > 0
+    assert 0 < load.hwm_counter_kb[0] <= load.hwm_table_kb[0]
+    assert script.seconds[0] > 0 and script.maxrss_kb[0] > script.helper_maxrss_kb
+    assert script.output_bytes[0] > count * len("+14375550000")  # every number listed
+    text = "\n".join(largeorg_report.large_org_markdown(result))
+    assert f"| body | {result.answers[0].body_bytes:,} B |" in text
+
+    def cells(label: str) -> list[str]:
+        row = next(line for line in text.splitlines() if line.startswith(f"| {label} |"))
+        return [cell.strip() for cell in row.split("|")[2:-1]]
+
+    def positive(cell: str) -> bool:
+        return cell[0].isdigit() and float(cell.split()[0].replace(",", "")) > 0
+
+    for label in ("spawn → numbers counter on screen", "peak RSS (VmHWM) with the table open"):
+        assert positive(cells(label)[4]), cells(label)  # the 300 numbers through the proxy
+    numbers = cells("`tether-voice numbers`")  # wall time and peak RSS at 300
+    assert positive(numbers[1]) and positive(numbers[4]) and positive(numbers[6]), numbers
+
+
+def _large_org_samples() -> largeorg.LargeOrg:
+    result = largeorg.LargeOrg(100_000, 150.0, runs=2)
+    for count, scale in ((4, 1.0), (100_000, 3.0)):
+        result.answers.append(
+            largeorg.AnswerSize(count, int(900 * scale**8), int(1000 * scale**8), "", 300, "x")
+        )
+        for rtt in (None, 150.0):
+            load = largeorg.AppLoad(count, rtt)
+            load.counter_seconds += [0.6 * scale, 0.8 * scale]
+            load.table_seconds += [0.1 * scale]
+            load.hwm_counter_kb += [50_000 * scale]
+            load.hwm_table_kb += [60_000 * scale]
+            load.config_gets += [1, 1]
+            result.apps.append(load)
+        for command in largeorg.SCRIPTS:
+            cost = largeorg.ScriptCost(count, command, [0.4 * scale], [40_960 * scale])
+            cost.output_bytes.append(700 * scale**8)
+            result.scripts.append(cost)
+    result.app(100_000, 150.0).failures.append("'100,000 (33,334 AI on' not seen within 180 s")
+    return result
+
+
+def test_the_large_org_report_sets_each_figure_beside_the_seeded_fours() -> None:
+    text = "\n".join(largeorg_report.large_org_markdown(_large_org_samples()))
+    assert "| body | 900 B | 5,904,900 B (5.6 MB) |" in text
+    assert "| `Content-Encoding` sent to a request accepting gzip | none | none |" in text
+    assert "| its transfer at 100 / 10 Mbit/s" in text and "| 525 ms / 5249 ms |" in text
+    assert (
+        "| app (median [min, max]) | loopback: 4 | loopback: 100,000 | ratio "
+        "| RTT 150 ms: 4 | RTT 150 ms: 100,000 | ratio |"
+    ) in text
+    assert (
+        "| spawn → numbers counter on screen | 700 ms [600 ms, 800 ms] "
+        "| 2100 ms [1800 ms, 2400 ms] | 3.00x |"
+    ) in text
+    assert "| peak RSS (VmHWM) with the table open | 58.6 MB | 175.8 MB | 3.00x |" in text
+    assert (
+        "| `tether-voice show` | 400 ms | 1200 ms | 3.00x | 40.0 MB | 120.0 MB | 3.00x "
+        "| 4,592,700 B (4.4 MB) |"
+    ) in text
+    assert "- app, 100,000 numbers, RTT 150 ms: '100,000 (33,334 AI on' not seen" in text
+
+
+def test_large_org_options() -> None:
+    bench = importlib.import_module("bench")
+    args = bench.parse_args(["--large-org"])
+    assert (args.large_org, args.large_org_rtt, args.large_org_only) == (100_000, 150.0, False)
+    args = bench.parse_args(["--large-org", "5000", "--large-org-rtt", "50", "--large-org-only"])
+    assert (args.large_org, args.large_org_rtt, args.large_org_only) == (5000, 50.0, True)
+    assert bench.parse_args([]).large_org == 0
+    for wrong in (
+        ["--large-org-only"],
+        ["--large-org", "3"],
+        ["--large-org", "--large-org-rtt=-1"],
+    ):
+        with pytest.raises(SystemExit):
+            bench.parse_args(wrong)

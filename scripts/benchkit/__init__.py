@@ -10,5 +10,8 @@ Python puts on ``sys.path``, so this package imports as ``benchkit``.
 - ``interpreters``: the interpreters compared (this one, throwaway venvs)
 - ``importtime``: the ``-X importtime`` report of the startup path
 - ``numbers``: the numbers table at scale (bytes and time per filter key and cursor move)
+- ``largeorg``: a large organization (100,000 numbers): answer size, load time, memory;
+  ``largeorg_report`` its tables
+- ``childrss``: a command's wall time and its own peak RSS, whatever the bench's size
 - ``report``: formatting, and the Markdown and JSON renderings
 """
