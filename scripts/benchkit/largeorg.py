@@ -197,7 +197,7 @@ def _status_line(watch: OutputWatch) -> str:
     """The app's failure as it said it (demo data only), for the report."""
     plain = " ".join(watch.plain.split())
     start = plain.rfind(LOAD_FAILED)
-    return plain[start : start + 160]
+    return plain[start : start + 240]
 
 
 def _tail(text: str, chars: int = 200) -> str:
@@ -231,7 +231,7 @@ def measure_app_once(
             watch = OutputWatch()
             seen, when = wait_for_any(child, (counter, LOAD_FAILED), start_limit, watch)
             if seen == LOAD_FAILED:
-                child.read_until_quiet(0.3, cap=5.0)
+                watch.feed(child.read_until_quiet(0.3, cap=5.0)[0])
                 raise MeasurementError(f"after {when - child.started:.1f} s: {_status_line(watch)}")
             hwm_counter = child.peak_rss_kb()
             child.read_until_quiet(0.3, cap=start_limit)
