@@ -89,7 +89,16 @@ def doing(activity: str) -> Iterator[None]:
 
     Phrase it to follow "interrupted while", and say what the user should know, e.g.
     ``"saving to https://x: its outcome is unknown — check with `tether-voice show`"``.
+
+    Escaped here, once, not when the line is written: an activity names a URL or a
+    keyring entry from the configuration, and the line may be written inside a signal
+    handler, where nothing should be imported or built that need not be. (Imported
+    only for an activity that needs it: ``printable`` loads ``json``, ~2 ms at start.)
     """
+    if not activity.isprintable():
+        from tui.printable import printable
+
+        activity = printable(activity)
     _activities.append(activity)
     try:
         yield

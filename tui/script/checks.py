@@ -8,12 +8,12 @@ answered (so two runs diff cleanly), next steps as commands rather than keys.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui.checks.verdict import CheckId, CheckResult, Verdict
+from tui.script.render import emit
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -33,7 +33,7 @@ def run_blocking(plan: CheckPlan, settings: CheckSettings) -> list[CheckResult]:
         issuers = " and ".join(
             sorted({check.issuer for check in plan.to_ask}, key=["ElevenLabs", "Sinch"].index)
         )
-        print(f"Checking with {issuers}…", file=sys.stderr, flush=True)
+        emit(f"Checking with {issuers}…", err=True)
     return asyncio.run(run_checks(plan, settings, lambda result: None))
 
 
@@ -41,7 +41,7 @@ def webhook_blocking(key: SecretStr, settings: CheckSettings) -> CheckResult:
     """After a save: the post-call webhook, looked at a few times over some seconds."""
     from tui.api.checks import check_webhook
 
-    print("Checking ElevenLabs' post-call webhook…", file=sys.stderr, flush=True)
+    emit("Checking ElevenLabs' post-call webhook…", err=True)
     return asyncio.run(check_webhook(key, settings))
 
 
@@ -113,9 +113,16 @@ def _fix_command(assignments: dict[str, str]) -> list[str]:
     commands when pasted."""
     import shlex
 
+    from tui.printable import printable
     from tui.script.render import WIDTH
 
-    words = ["tether-voice", "set", *(shlex.quote(f"{k}={v}") for k, v in assignments.items())]
+    # Escaped before measuring: the width counts what is shown (an issuer's domain may
+    # hold an escape sequence, which then shows as text and is no use pasted anyway).
+    words = [
+        "tether-voice",
+        "set",
+        *(printable(shlex.quote(f"{k}={v}")) for k, v in assignments.items()),
+    ]
     single = f"      to use it: {' '.join(words)}"
     if len(single) <= WIDTH:
         return [single]

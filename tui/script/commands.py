@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,9 +169,11 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
             flags, demo=bool(args.demo), read_timeout=args.timeout, environ=os.environ
         )
         if target.demo is not None:
-            print(
+            from tui.script.render import emit
+
+            emit(
                 f"DEMO server at {target.label} (started for this command; nothing is kept).",
-                file=sys.stderr,
+                err=True,
             )
         return target
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from tui.printable import safe_json
 from tui.script.exit_codes import ExitCode, for_failure
 from tui.script.numbers_render import (
     list_json,
@@ -32,7 +32,14 @@ from tui.script.numbers_render import (
     result_line,
     review_lines,
 )
-from tui.script.render import emit, failure_lines, json_error, json_failure, usage_error
+from tui.script.render import (
+    emit,
+    emit_json,
+    failure_lines,
+    json_error,
+    json_failure,
+    usage_error,
+)
 
 if TYPE_CHECKING:
     from tui.api.client import ConnectionSettings
@@ -108,7 +115,7 @@ def run_numbers(args: argparse.Namespace, connect: Callable[[], Target]) -> Exit
 
 def _usage(message: str, command: str, json_output: bool) -> ExitCode:
     if json_output:
-        print(json_error(ExitCode.USAGE, "usage", [message]), file=sys.stderr)
+        json_error(ExitCode.USAGE, "usage", [message])
     else:
         usage_error(command, message)
     return ExitCode.USAGE
@@ -118,7 +125,7 @@ def _load_failed(failure: ApiFailure, json_output: bool, *extra: str) -> ExitCod
     code = for_failure(failure)
     lines = failure_lines(failure, "Load failed: ")
     if json_output:
-        print(json_failure(failure, code, [*lines, *extra]), file=sys.stderr)
+        json_failure(failure, code, [*lines, *extra])
     else:
         emit(*lines, *extra, err=True)
     return code
@@ -141,7 +148,7 @@ def run_numbers_list(connect: Callable[[], Target], *, json_output: bool) -> Exi
         return _load_failed(config, json_output)
     state = NumbersState.from_config(config, agents)
     if json_output:
-        print(json.dumps(list_json(state, target.label), indent=2, ensure_ascii=False))
+        emit_json(list_json(state, target.label))
     else:
         emit(*list_lines(state, config, target.label))
     if agents.problem:
@@ -219,31 +226,33 @@ def _plan_and_send(
     except AgentLookupError as exc:
         message = f"{exc}. Nothing was sent."
         if json_output:
-            print(json_error(ExitCode.REFUSED, "agents", [message]), file=sys.stderr)
+            json_error(ExitCode.REFUSED, "agents", [message])
         else:
             emit(f"tether-voice numbers set: error: {message}", err=True)
         return ExitCode.REFUSED
     except NumberArgError as exc:
         return _usage(f"{exc}. Nothing was sent.", "numbers set", json_output)
     # With --json, stdout is the JSON object alone: the review and progress go to stderr.
-    out = sys.stderr if json_output else sys.stdout
     if notices:
         emit(*notices, err=True)
     toggles = state.toggles()
     if not toggles:
         emit("Nothing to change: every number is already set as asked. Nothing was sent.", err=True)
         if json_output:
-            print(json.dumps({"url": target.label, "toggles": [], "exitCode": 4}))
+            emit_json({"url": target.label, "toggles": [], "exitCode": 4}, indent=None)
         return ExitCode.NOTHING_TO_CHANGE
-    print("\n".join(review_lines(toggles, state, target.label)), file=out)
+    emit(*review_lines(toggles, state, target.label), err=json_output)
     if dry_run:
-        print("Bodies, in the order they would be sent:", file=out)
         bodies = [toggle.request().wire_body() for toggle in toggles]
-        print(json.dumps(bodies, indent=2, ensure_ascii=False), file=out)
-        print("Dry run: nothing was sent.", file=out)
+        emit(
+            "Bodies, in the order they would be sent:",
+            *safe_json(bodies, indent=2).splitlines(),
+            "Dry run: nothing was sent.",
+            err=json_output,
+        )
         if json_output:
             shape = [outcome_json(None, toggle, state) for toggle in toggles]
-            print(json.dumps({"url": target.label, "toggles": shape, "exitCode": 0}, indent=2))
+            emit_json({"url": target.label, "toggles": shape, "exitCode": 0})
         return ExitCode.OK
     count = len(toggles)
     plural = "s" if count != 1 else ""
@@ -252,13 +261,13 @@ def _plan_and_send(
     with doing("waiting for the confirmation (nothing was sent)"):
         asked = yes or confirm(f"Send {count} toggle{plural} to {target.label}? [y/N] ")
     if not asked:
-        print("Not sent.", file=out)
+        emit("Not sent.", err=json_output)
         return ExitCode.NOTHING_TO_CHANGE
-    return _send(target, state, toggles, json_output, out)
+    return _send(target, state, toggles, json_output)
 
 
 def _send(
-    target: Target, state: NumbersState, toggles: list[Toggle], json_output: bool, out: Any
+    target: Target, state: NumbersState, toggles: list[Toggle], json_output: bool
 ) -> ExitCode:
     from tui.api.failures import ApiFailure
     from tui.numbers.state import Verdict
@@ -266,7 +275,7 @@ def _send(
     def report(now: NumbersState, outcome: RowOutcome) -> None:
         line = result_line(outcome, now)
         if line is not None:
-            print("\n".join(_wrapped(line)), file=out, flush=True)
+            emit(line, err=json_output)
 
     from tui.shutdown import doing
 
@@ -295,22 +304,16 @@ def _send(
         )
     elif reread is not None:
         final = end.state.rebased(reread).state
-        _confirm_lines(final, toggles, out)
+        _confirm_lines(final, toggles, err=json_output)
     if json_output:
         shape = [outcome_json(final.outcomes.get(t.key), t, final) for t in toggles]
         code = _exit_code(final, toggles)
-        print(json.dumps({"url": target.label, "toggles": shape, "exitCode": int(code)}, indent=2))
+        emit_json({"url": target.label, "toggles": shape, "exitCode": int(code)})
         return code
     return _exit_code(final, toggles)
 
 
-def _wrapped(line: str) -> list[str]:
-    from tui.script.render import wrap
-
-    return wrap([line])
-
-
-def _confirm_lines(state: NumbersState, toggles: list[Toggle], out: Any) -> None:
+def _confirm_lines(state: NumbersState, toggles: list[Toggle], *, err: bool) -> None:
     from tui.numbers.state import Verdict
 
     applied = [state.outcomes[t.key] for t in toggles if t.key in state.outcomes]
@@ -325,15 +328,15 @@ def _confirm_lines(state: NumbersState, toggles: list[Toggle], out: Any) -> None
                 err=True,
             )
         elif outcome.failure is not None:
-            print(
+            emit(
                 f"✓ {outcome.toggle.phone_number}: no answer, but the re-read shows it applied.",
-                file=out,
+                err=err,
             )
     if applied:
-        print(
+        emit(
             f"Re-read from the server: {len(confirmed)} of {len(applied)} applied "
             f"toggle{'s' if len(applied) != 1 else ''} confirmed.",
-            file=out,
+            err=err,
         )
 
 

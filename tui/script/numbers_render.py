@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tui.printable import printable
 from tui.script.render import WIDTH, fit
 
 if TYPE_CHECKING:
@@ -57,7 +58,9 @@ def list_lines(state: NumbersState, config: VoiceAiConfig, url: str) -> list[str
         table = [("NUMBER", "AI", "AGENT", "USER")]
         for row in range(len(state)):
             view = row_view(state, row)
-            table.append((view.number, view.ai, view.agent, view.user))
+            # Escaped before the columns are measured: the width is what will show.
+            cells = (view.number, view.ai, view.agent, view.user)
+            table.append(tuple(printable(cell) for cell in cells))
         widths = [max(len(cells[i]) for cells in table) for i in range(3)]
         for cells in table:
             padded = "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=False))
@@ -88,7 +91,10 @@ def review_lines(toggles: list[Toggle], state: NumbersState, target: str) -> lis
         before = toggle.before.describe(state.agents)
         after = toggle.after.describe(state.agents)
         lines.append(
-            fit(f"  {toggle.phone_number:<14} user {toggle.user_id}  {before} → {after}", WIDTH)
+            fit(
+                f"  {printable(toggle.phone_number):<14} user {toggle.user_id}  {before} → {after}",
+                WIDTH,
+            )
         )
     return lines
 

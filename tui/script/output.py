@@ -8,13 +8,18 @@ command flow serves both: it calls these methods and never prints by itself.
 
 from __future__ import annotations
 
-import json
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tui.script.exit_codes import ExitCode
-from tui.script.render import emit, failure_lines, json_error, json_failure, usage_error
+from tui.script.render import (
+    emit,
+    emit_json,
+    failure_lines,
+    json_error,
+    json_failure,
+    usage_error,
+)
 
 if TYPE_CHECKING:
     from tui.api.failures import ApiFailure
@@ -44,7 +49,7 @@ class ScriptOutput:
 
     def usage(self, message: str) -> ExitCode:
         if self.json_output:
-            print(json_error(ExitCode.USAGE, "usage", [message]), file=sys.stderr)
+            json_error(ExitCode.USAGE, "usage", [message])
         else:
             usage_error(self.command, message)
         return ExitCode.USAGE
@@ -52,7 +57,7 @@ class ScriptOutput:
     def failed(self, failure: ApiFailure, code: ExitCode, prefix: str, *more: str) -> ExitCode:
         lines = failure_lines(failure, prefix)
         if self.json_output:
-            print(json_failure(failure, code, lines), file=sys.stderr)
+            json_failure(failure, code, lines)
         else:
             emit(*lines, *more, err=True)
         return code
@@ -61,7 +66,7 @@ class ScriptOutput:
         """Stopped on purpose (a check found a problem): the lines on stderr, as an error
         object with ``--json``; the report, as far as it got, still goes to stdout."""
         if self.json_output:
-            print(json_error(code, kind, list(lines)), file=sys.stderr)
+            json_error(code, kind, list(lines))
         else:
             emit(*lines, err=True)
         return code
@@ -69,5 +74,5 @@ class ScriptOutput:
     def finish(self, code: ExitCode) -> ExitCode:
         """Print the report (``--json``) and return ``code``."""
         if self.json_output and self.report:
-            print(json.dumps(self.report, indent=2, ensure_ascii=False))
+            emit_json(self.report)
         return code

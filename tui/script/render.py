@@ -4,16 +4,24 @@ No colour and no terminal tricks, stable wording, lines of at most :data:`WIDTH`
 characters, so output reads the same in a terminal, a CI log and a runbook transcript,
 and a diff between two runs shows only what changed. The review's rows are the app's
 (:meth:`tui.form.state.FormState.changes`): secrets only ever as the fixed-width mask.
+
+Every word a scripted command writes leaves through :func:`emit` (text) or
+:func:`emit_json` (``--json``): the lines hold a server's error message, an issuer's
+reason, an agent's name, a URL from the configuration, and any of them may carry an
+escape sequence (OSC 52 fills the clipboard), a one-byte CSI (U+009B) or a bidi
+override. ``emit`` writes each line through :func:`~tui.printable.printable`, so only
+our own line breaks break lines; ``emit_json`` writes :func:`~tui.printable.safe_json`.
+A command never calls ``print`` itself: one sink, so none is forgotten.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tui.printable import printable, safe_json
 from tui.script.exit_codes import ExitCode
 
 if TYPE_CHECKING:
@@ -27,7 +35,10 @@ NAME_COLUMN = 21
 
 def wrap(lines: Iterable[str]) -> list[str]:
     """Each line as is when it fits in :data:`WIDTH`, else wrapped at spaces with its
-    continuation indented two more than the line itself."""
+    continuation indented two more than the line itself.
+
+    A word longer than a whole line is broken: a server's message may hold one (a
+    token, a run of escaped control characters), and the width is a promise."""
     out: list[str] = []
     for line in lines:
         if len(line) <= WIDTH:
@@ -39,16 +50,52 @@ def wrap(lines: Iterable[str]) -> list[str]:
                 line,
                 WIDTH,
                 subsequent_indent=indent,
-                break_long_words=False,
+                break_long_words=True,
                 break_on_hyphens=False,
             )
         )
     return out
 
 
+def _write(text: str, err: bool, end: str = "\n") -> None:
+    """``text`` and a newline to stdout (or stderr), flushed: a line reported as it
+    happens (a toggle's answer) must not wait in a buffer while the next is sent.
+
+    One line per ``write``: a single write larger than the stream's buffer, cut short by
+    a reader that closed the pipe (``numbers | head -1``), loses the rest without an
+    error in Python 3.11; the next line's write raises ``BrokenPipeError``, which
+    ``tui.command`` turns into the quiet end a pipeline expects.
+    """
+    stream = sys.stderr if err else sys.stdout
+    *whole, last = (text + end).split("\n")
+    for line in whole:
+        stream.write(line + "\n")
+    if last:
+        stream.write(last)
+    stream.flush()
+
+
 def emit(*lines: str, err: bool = False) -> None:
-    """Print ``lines`` (wrapped) to stdout, or to stderr with ``err``."""
-    print("\n".join(wrap(lines)), file=sys.stderr if err else sys.stdout)
+    """Print ``lines`` to stdout, or to stderr with ``err``: each escaped with
+    :func:`~tui.printable.printable` (a CR, LF or ESC inside one shows as ``\\r``,
+    ``\\n``, ``\\x1b``), then wrapped, so the width counts what is shown.
+
+    One argument is one line: a caller with text of several lines splits it first.
+    Escaping again what a caller escaped changes nothing (a backslash is left alone).
+    """
+    _write("\n".join(wrap(printable(line) for line in lines)), err)
+
+
+def emit_question(question: str) -> None:
+    """A question on stderr, escaped, the cursor left after it for the answer."""
+    _write(printable(question), err=True, end="")
+
+
+def emit_json(value: Any, *, err: bool = False, indent: int | None = 2) -> None:
+    """One JSON document, for tools: :func:`~tui.printable.safe_json` (a control or
+    format character as a ``\\uXXXX`` escape, parsed back to the same value), never
+    wrapped."""
+    _write(safe_json(value, indent=indent), err)
 
 
 def usage_error(command: str, message: str) -> None:
@@ -57,7 +104,9 @@ def usage_error(command: str, message: str) -> None:
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters, ending in "…" when it was longer."""
+    """``text`` escaped (:func:`~tui.printable.printable`), then cut to ``width``
+    characters, ending in "…" when it was longer: the cut counts what will be shown."""
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -69,12 +118,13 @@ def review_lines(changes: Sequence[Change], target: str) -> list[str]:
     room = WIDTH - 2 - NAME_COLUMN
     for change in changes:
         name = f"  {change.spec.wire_name:<{NAME_COLUMN}}"
-        both = f"{change.before} → {change.after}"
+        before, after = printable(change.before), printable(change.after)
+        both = f"{before} → {after}"
         if len(both) <= room:
             lines.append(name + both)
         else:
-            lines.append(name + fit(change.before, room))
-            lines.append(" " * len(name) + "→ " + fit(change.after, room - 2))
+            lines.append(name + fit(before, room))
+            lines.append(" " * len(name) + "→ " + fit(after, room - 2))
     return lines
 
 
@@ -89,19 +139,20 @@ def failure_lines(failure: ApiFailure, prefix: str = "") -> list[str]:
     return [line.rstrip() for line in lines]
 
 
-def json_error(exit_code: ExitCode, kind: str, lines: Sequence[str], **extra: Any) -> str:
-    """An error as one JSON object: ``{"error": {...}}`` with the exit code, a kind, the
-    same lines as the text output, and the failure's structured parts when there are."""
+def json_error(exit_code: ExitCode, kind: str, lines: Sequence[str], **extra: Any) -> None:
+    """An error as one JSON object on stderr, on one line: ``{"error": {...}}`` with the
+    exit code, a kind, the same lines as the text output, and the failure's structured
+    parts when there are."""
     error: dict[str, Any] = {"exitCode": int(exit_code), "kind": kind}
     error.update(extra)
     error["lines"] = list(lines)
-    return json.dumps({"error": error}, ensure_ascii=False)
+    emit_json({"error": error}, err=True, indent=None)
 
 
-def json_failure(failure: ApiFailure, exit_code: ExitCode, lines: Sequence[str]) -> str:
-    """A failed request as JSON: status, server error text, codes and details kept apart
-    so a tool need not parse the lines."""
-    return json_error(
+def json_failure(failure: ApiFailure, exit_code: ExitCode, lines: Sequence[str]) -> None:
+    """A failed request as JSON on stderr: status, server error text, codes and details
+    kept apart so a tool need not parse the lines."""
+    json_error(
         exit_code,
         failure.kind.value,
         lines,

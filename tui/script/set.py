@@ -20,12 +20,12 @@ After a save with a new ElevenLabs key, the post-call webhook is looked at as we
 from __future__ import annotations
 
 import io
-import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tui.printable import safe_json
 from tui.script.exit_codes import ExitCode, for_failure
 from tui.script.output import ScriptOutput
 from tui.script.render import review_lines
@@ -58,10 +58,12 @@ def _ask(question: str) -> bool:
     person at the terminal still sees what they are asked. Ctrl+C here interrupts the
     command like anywhere else (exit 130, "nothing was sent"; see ``tui.shutdown``).
     """
-    print(question, end="", file=sys.stderr, flush=True)
+    from tui.script.render import emit, emit_question
+
+    emit_question(question)
     answer = sys.stdin.readline()
     if not answer.endswith("\n"):
-        print(file=sys.stderr)
+        emit(err=True)
     return answer.strip().lower() in ("y", "yes")
 
 
@@ -222,7 +224,7 @@ def _load_and_send(
     results = _checks(target, form, out)
     found = [result for result in results if result.is_problem]
     if options.dry_run:
-        out.out("Body (secrets masked):", json.dumps(report["body"], indent=2, ensure_ascii=False))
+        out.out("Body (secrets masked):", *safe_json(report["body"], indent=2).splitlines())
         out.out("Dry run: nothing was sent.")
         code = ExitCode.CHECK_PROBLEM if found and not options.send_anyway else ExitCode.OK
         return out.finish(code)

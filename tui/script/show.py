@@ -12,8 +12,6 @@ plus ``url``, ``phoneNumbers`` and ``unknownFields``. Keys are only ever added.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,6 +22,7 @@ from tui.script.exit_codes import ExitCode, for_failure
 from tui.script.render import (
     WIDTH,
     emit,
+    emit_json,
     failure_lines,
     fit,
     json_error,
@@ -130,7 +129,7 @@ def run_show(connect: Callable[[], Target], *, json_output: bool) -> ExitCode:
         target = connect()
     except UsageError as exc:
         if json_output:
-            print(json_error(ExitCode.USAGE, "usage", [str(exc)]), file=sys.stderr)
+            json_error(ExitCode.USAGE, "usage", [str(exc)])
         else:
             usage_error("show", str(exc))
         return ExitCode.USAGE
@@ -142,12 +141,12 @@ def run_show(connect: Callable[[], Target], *, json_output: bool) -> ExitCode:
         code = for_failure(config)
         lines = failure_lines(config, "Load failed: ")
         if json_output:
-            print(json_failure(config, code, lines), file=sys.stderr)
+            json_failure(config, code, lines)
         else:
             emit(*lines, err=True)
         return code
     if json_output:
-        print(json.dumps(as_json(config, target.label), indent=2, ensure_ascii=False))
+        emit_json(as_json(config, target.label))
     else:
         emit(*as_text(config, target.label))
     return ExitCode.OK
