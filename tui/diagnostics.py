@@ -16,6 +16,11 @@ keyring call took; the signal that ended a run. What it never holds, by construc
   followed, so a link planted in a shared directory cannot redirect the log.
 - **not on the screen.** A file only: a log line on stderr would land in the Textual
   screen.
+- **one record, one line, no control character.** A logged value may come from a
+  server (a role, a status line) or the configuration (a URL, a keyring entry): a newline
+  in it would forge a line that looks like ours, an ESC would act when the file is
+  ``cat``-ed. :class:`EscapingFormatter` writes every record through
+  :func:`~tui.printable.printable`, traceback included (its line breaks as ``\\n``).
 
 This module is imported only when a log or ``--version`` is asked for.
 """
@@ -30,12 +35,26 @@ from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
+from tui.printable import printable
+
 LOG_ENV = "TETHER_VOICE_LOG"
 
 LOGGER = "tui"
 """The package's loggers: every ``logging.getLogger(__name__)`` under ``tui``."""
 
 _FORMAT = "%(asctime)s.%(msecs)03d %(levelname)s %(name)s [%(threadName)s] %(message)s"
+
+
+class EscapingFormatter(logging.Formatter):
+    """The usual formatter, whose whole output is then escaped onto one line.
+
+    The whole record rather than the message alone: an exception's text and a stack
+    are appended after line breaks, and they quote what they were given as freely.
+    Our own parts (time, level, logger name) hold nothing to escape.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
 
 
 class LogFileError(Exception):
@@ -73,7 +92,7 @@ def start_log(path: Path, command: str) -> logging.Handler:
     """
     stream = _open_private(path.expanduser())
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter(_FORMAT, datefmt="%Y-%m-%d %H:%M:%S"))
+    handler.setFormatter(EscapingFormatter(_FORMAT, datefmt="%Y-%m-%d %H:%M:%S"))
     handler.setLevel(logging.DEBUG)
     logger = logging.getLogger(LOGGER)
     logger.addHandler(handler)
