@@ -533,3 +533,28 @@ def test_the_interrupted_line_names_an_activity_escaped() -> None:
             r"loading the numbers from https://x.example/\x1b]52;c;Y3VybCB4fHNo\x07\u202e"
         )
     assert shutdown.current_activity() is None
+
+
+def test_no_script_module_writes_but_through_the_sink() -> None:
+    """One sink, so none is forgotten: in ``tui/script`` no ``print``, no write to
+    ``sys.stdout``/``sys.stderr`` and no ``json.dumps`` outside ``render._write``."""
+    import ast
+
+    import tui.script
+
+    found = []
+    for path in sorted(Path(tui.script.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        sink = {
+            id(node)
+            for function in ast.walk(tree)
+            if isinstance(function, ast.FunctionDef) and function.name == "_write"
+            for node in ast.walk(function)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or id(node) in sink:
+                continue
+            called = ast.unparse(node.func)
+            if called == "print" or called.endswith(("stdout.write", "stderr.write", ".dumps")):
+                found.append(f"{path.name}:{node.lineno}: {called}")
+    assert found == []
