@@ -21,7 +21,10 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -234,6 +237,53 @@ def test_the_ordinary_demo_is_not_hostile(demo_stack: DemoStack) -> None:
         answers = [api.get(path).json() for path in (CONFIG_PATH, "/api/user/profile")]
     assert not any("PWN-" in text for text in strings(answers))
     assert all(text.isprintable() for text in strings(answers))
+
+
+def serve_in_background(code: str) -> tuple[subprocess.Popen[str], str]:
+    """Start ``code`` (a demo-server entry point) and read its banner."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    banner = ""
+    while "Ctrl+C to stop." not in banner:
+        line = process.stdout.readline()
+        if not line:
+            process.kill()
+            raise AssertionError(f"no banner: {banner}{process.communicate()[1]}")
+        banner += line
+    return process, banner
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "from tui.demo.stack import serve_stack_cli as s; s('127.0.0.1', 0, [], 3.0, False, 0, True)",
+        "from tui.demo.server import serve_forever_cli as s; s('127.0.0.1', 0, [], 3.0, False, 0, True)",
+    ],
+    ids=["stack", "tether-only"],
+)
+def test_the_demo_servers_command_line_serves_the_hostile_organization(entry: str) -> None:
+    process, banner = serve_in_background(entry)
+    try:
+        url = re.search(r"Tether demo server on (\S+)", banner)
+        assert url is not None, banner
+        answer = httpx.get(url.group(1) + CONFIG_PATH, headers=BEARER, timeout=5)
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert attacks(answer.json()["sinchEstTrunkId"])
+    assert "HOSTILE mode" in banner
+    assert all(text.isprintable() for text in banner.splitlines()), "the banner is ours"
+
+
+def test_hostile_with_empty_or_numbers_is_refused() -> None:
+    from tui.demo.stack import serve_stack_cli
+
+    with pytest.raises(SystemExit, match="--hostile serves its own organization"):
+        serve_stack_cli("127.0.0.1", 0, [], 3.0, True, 0, hostile=True)
 
 
 # --- the app in a terminal ----------------------------------------------------------------

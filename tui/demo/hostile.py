@@ -72,6 +72,7 @@ from tui.demo.sinch import SinchAuthStandIn, SinchEstStandIn, SinchState
 from tui.demo.state import DemoState, InvalidUpdate
 
 __all__ = [
+    "BANNER_NOTE",
     "DEFAULT_KINDS",
     "KINDS",
     "OSC52_PAYLOAD",
@@ -101,6 +102,13 @@ REFUSED_FIELD = "sinchEstTrunkId"
 
 PHONE_PLAIN = ("+14165550101", "+14165550102", "+14165550105")
 """The numbers a script can type (``numbers set``): plain, with hostile user IDs."""
+
+BANNER_NOTE = (
+    "HOSTILE mode: every string these servers answer carries markup, terminal escapes and\n"
+    "  format fields, marked PWN-<where>; a save that sets sinchEstTrunkId is refused.\n"
+    "  Run the app in a terminal you can close: it is what is being tested.\n"
+)
+"""What ``demo-server --hostile`` adds to its banner."""
 
 _RATE_LIMITED = "+14165550102"
 _ALWAYS = 10**9

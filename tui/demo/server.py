@@ -180,6 +180,12 @@ class DemoServer(LoopbackServer[DemoState]):
         super().record(request)
 
 
+def _hostile_note() -> str:
+    from tui.demo.hostile import BANNER_NOTE
+
+    return BANNER_NOTE
+
+
 def serve_forever_cli(
     host: str,
     port: int,
@@ -229,6 +235,7 @@ def serve_forever_cli(
         f"  app: TETHER_TOKEN={SUPERADMIN_TOKEN} tether-voice --url {server.url}\n"
         f'  inject a fault: curl -X POST {faults_url} -d \'{{"fault": "503-html"}}\'\n'
         f"  clear faults:   curl -X DELETE {faults_url}\n"
+        f"{_hostile_note() if hostile else ''}"
         "Ctrl+C to stop.",
         flush=True,
     )

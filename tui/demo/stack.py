@@ -296,6 +296,12 @@ def serve_stack_cli(
         stack.stop()
 
 
+def hostile_note() -> str:
+    from tui.demo.hostile import BANNER_NOTE
+
+    return BANNER_NOTE
+
+
 def banner(stack: DemoStack) -> str:
     """What ``demo-server`` prints: where everything is, and the published demo values."""
     tether = stack.tether.url
@@ -324,13 +330,6 @@ def banner(stack: DemoStack) -> str:
         f"  inject a fault: curl -X POST {tether}{CONTROL_FAULTS_PATH} "
         '-d \'{"fault": "503-html"}\' (same route on each stand-in)\n'
         f"  clear faults:   curl -X DELETE {tether}{CONTROL_FAULTS_PATH}\n"
-        f"{HOSTILE_NOTE if stack.hostile else ''}"
+        f"{hostile_note() if stack.hostile else ''}"
         "Ctrl+C to stop."
     )
-
-
-HOSTILE_NOTE = (
-    "HOSTILE mode: every string these servers answer carries markup, terminal escapes and\n"
-    "  format fields, marked PWN-<where>; a save that sets sinchEstTrunkId is refused.\n"
-    "  Run the app in a terminal you can close: it is what is being tested.\n"
-)
