@@ -114,6 +114,7 @@ def test_rows_name_every_setting_and_its_source() -> None:
         "url",
         "timeout",
         "connect_timeout",
+        "max_answer_mb",
         "ca_bundle",
         "allow_insecure_http",
         "check_credentials",

@@ -7,6 +7,7 @@ so ``--help`` and ``demo-server`` start without paying for the UI.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -26,6 +27,16 @@ def _seconds(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text!r}")
     return value
+
+
+def megabytes(text: str) -> int:
+    """A whole number of MB in range (argparse type of --max-answer-mb)."""
+    from tui.settings import megabytes_problem
+
+    problem = megabytes_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{problem}: {text!r}")
+    return int(text.strip())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,13 +70,21 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout",
         type=_seconds,
         metavar="SECONDS",
-        help="read timeout for each request (default: the profile's, else 15)",
+        help="time a whole request may take: connecting, sending and reading the whole "
+        "answer (default: the profile's, else 15)",
     )
     parser.add_argument(
         "--connect-timeout",
         type=_seconds,
         metavar="SECONDS",
-        help="time allowed to connect (default: the profile's, else 5)",
+        help="time allowed to connect, within --timeout (default: the profile's, else 5)",
+    )
+    parser.add_argument(
+        "--max-answer-mb",
+        type=megabytes,
+        metavar="MB",
+        help="largest answer accepted from the Tether API, decompressed (default: "
+        "TETHER_VOICE_MAX_ANSWER_MB, else the profile's max_answer_mb, else 32)",
     )
     parser.add_argument(
         "--ca-bundle",
@@ -211,6 +230,7 @@ def _flags(args: argparse.Namespace) -> Flags:
         profile=args.profile,
         timeout=args.timeout,
         connect_timeout=args.connect_timeout,
+        max_answer_mb=args.max_answer_mb,
         ca_bundle=args.ca_bundle,
         allow_insecure_http=args.allow_insecure_http,
         **check_flags(args),
@@ -366,6 +386,8 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         settings = ConnectionSettings(
             server.tether.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=args.timeout or 15.0
         )
+        if args.max_answer_mb:
+            settings = dataclasses.replace(settings, max_answer_mb=args.max_answer_mb)
         app_options["checks"] = server.check_settings(
             enabled=args.check_credentials is not False,
             probe_writes=args.probe_write_permissions is not False,

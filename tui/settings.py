@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from tui.api.answer_body import DEFAULT_MAX_ANSWER_MB
 from tui.checks.settings import (
     DEFAULT_ELEVENLABS_URL,
     DEFAULT_SINCH_AUTH_URL,
@@ -60,6 +61,9 @@ PROFILE_ENV = "TETHER_PROFILE"
 ELEVENLABS_URL_ENV = "TETHER_VOICE_ELEVENLABS_URL"
 SINCH_AUTH_URL_ENV = "TETHER_VOICE_SINCH_AUTH_URL"
 SINCH_EST_URL_ENV = "TETHER_VOICE_SINCH_EST_URL"
+MAX_ANSWER_MB_ENV = "TETHER_VOICE_MAX_ANSWER_MB"
+MAX_ANSWER_MB_LIMIT = 1024
+"""The highest --max-answer-mb accepted: past a GB an answer is not a configuration."""
 DEFAULT_ENTRY = "default"
 """The keyring entry when no URL is known at all (nothing is ever stored under it)."""
 
@@ -79,10 +83,17 @@ class Profile(BaseModel):
     allow_insecure_http is set."""
 
     timeout: float = Field(default=15.0, gt=0)
-    """Seconds to wait for an answer once connected (the read timeout)."""
+    """Seconds a whole request may take: connecting, sending it and reading the whole
+    answer. A server that answers slowly, even a byte at a time, is given up on then,
+    with the reason. Raise it for a very large organization over a slow link."""
 
     connect_timeout: float = Field(default=5.0, gt=0)
-    """Seconds to wait for the connection (TCP and TLS) to be set up."""
+    """Seconds to wait for the connection (TCP and TLS) to be set up, within timeout."""
+
+    max_answer_mb: int = Field(default=DEFAULT_MAX_ANSWER_MB, ge=1, le=MAX_ANSWER_MB_LIMIT)
+    """The largest answer accepted from the Tether API, in MB once decompressed. The
+    default takes an organization of about 250,000 phone numbers; a larger answer is
+    refused, saying so, before it can fill the memory."""
 
     ca_bundle: Path | None = None
     """A PEM file of the private CA(s) this instance's certificate chains to. A relative
@@ -167,6 +178,7 @@ class Flags:
     elevenlabs_url: str | None = None
     sinch_auth_url: str | None = None
     sinch_est_url: str | None = None
+    max_answer_mb: int | None = None
 
 
 _FLAG_NAMES = {
@@ -181,6 +193,7 @@ _FLAG_NAMES = {
     "elevenlabs_url": "--elevenlabs-url",
     "sinch_auth_url": "--sinch-auth-url",
     "sinch_est_url": "--sinch-est-url",
+    "max_answer_mb": "--max-answer-mb",
 }
 _ENV_NAMES = {
     "url": URL_ENV,
@@ -188,6 +201,7 @@ _ENV_NAMES = {
     "elevenlabs_url": ELEVENLABS_URL_ENV,
     "sinch_auth_url": SINCH_AUTH_URL_ENV,
     "sinch_est_url": SINCH_EST_URL_ENV,
+    "max_answer_mb": MAX_ANSWER_MB_ENV,
 }
 _ISSUER_URLS = {
     "elevenlabs_url": "The ElevenLabs URL",
@@ -213,6 +227,7 @@ class ResolvedSettings:
     elevenlabs_url: str = DEFAULT_ELEVENLABS_URL
     sinch_auth_url: str = DEFAULT_SINCH_AUTH_URL
     sinch_est_url: str = DEFAULT_SINCH_EST_URL
+    max_answer_mb: int = DEFAULT_MAX_ANSWER_MB
 
     @property
     def token_entry(self) -> str:
@@ -241,6 +256,7 @@ class ResolvedSettings:
             connect_timeout=self.connect_timeout,
             read_timeout=self.timeout,
             ca_bundle=self.ca_bundle,
+            max_answer_mb=self.max_answer_mb,
         )
 
     def checks(self) -> CheckSettings:
@@ -293,6 +309,7 @@ class ResolvedSettings:
             "url": self.url or "(none)",
             "timeout": f"{self.timeout:g} s",
             "connect_timeout": f"{self.connect_timeout:g} s",
+            "max_answer_mb": f"{self.max_answer_mb} MB",
             "ca_bundle": self.ca_bundle or "(SSL_CERT_FILE, SSL_CERT_DIR or built-in roots)",
             "allow_insecure_http": "yes" if self.allow_insecure_http else "no",
             "check_credentials": "yes" if self.check_credentials else "no",
@@ -412,6 +429,11 @@ def resolve_settings(
     probe, sources["probe_write_permissions"] = _pick(
         flags.probe_write_permissions, None, from_profile("probe_write_permissions")
     )
+    max_mb, sources["max_answer_mb"] = _pick(
+        flags.max_answer_mb,
+        _megabytes_from_env(environ.get(MAX_ANSWER_MB_ENV)),
+        from_profile("max_answer_mb"),
+    )
     issuer_urls: dict[str, str] = {}
     for setting in _ISSUER_URLS:
         value, sources[setting] = _pick(
@@ -430,8 +452,34 @@ def resolve_settings(
         config_path=config_path,
         check_credentials=check if check is not None else defaults["check_credentials"].default,
         probe_write_permissions=bool(probe),
+        max_answer_mb=max_mb if max_mb is not None else defaults["max_answer_mb"].default,
         **issuer_urls,
     )
+
+
+def megabytes_problem(text: str) -> str | None:
+    """Why ``text`` is not a --max-answer-mb value, or None: a whole number of MB."""
+    value = text.strip()
+    digits = value.isascii() and value.isdigit() and len(value) <= 4
+    if not digits or not 1 <= int(value) <= MAX_ANSWER_MB_LIMIT:
+        return f"must be a whole number of MB from 1 to {MAX_ANSWER_MB_LIMIT}"
+    return None
+
+
+def _megabytes_from_env(text: str | None) -> int | None:
+    """``TETHER_VOICE_MAX_ANSWER_MB`` as a number; empty counts as unset.
+
+    Raises:
+        ConfigError: it is set to something else than a whole number of MB in range.
+    """
+    if text is None or not text.strip():
+        return None
+    problem = megabytes_problem(text)
+    if problem:
+        raise ConfigError(
+            f"{MAX_ANSWER_MB_ENV} {problem}, not {text.strip()[:20]!r}: fix or unset it."
+        )
+    return int(text.strip())
 
 
 def load_settings(flags: Flags, environ: Mapping[str, str]) -> ResolvedSettings:

@@ -1,7 +1,7 @@
 """Sign-in over HTTP: log in, check a token, and ask whom a token belongs to.
 
-The same rules as the config client (:mod:`tui.api.client`): explicit connect/read
-timeouts, redirects never followed (a token or password must not be sent on to another
+The same rules as the config client (:mod:`tui.api.client`): a connect timeout and a
+deadline for the whole request, redirects never followed (a token or password must not be sent on to another
 location), TLS always verified, proxies from the environment, answers capped in size,
 and every outcome a typed value: these functions never raise for anything the network
 or the server can do. Given the session's ``client``, a call goes over its connection
@@ -9,7 +9,8 @@ pool (one kept-alive connection for the whole session, no new TLS handshake); wi
 one, over a short-lived client of its own (tests, or a one-off check).
 
 Nothing here logs a token, a password or a response body; the password is revealed
-only into the bytes of the login request and is never stored.
+only into the bytes of the login request and is never stored. A token a login answer
+gives is checked (:func:`login_token_problem`) before anything uses it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import httpx
 from pydantic import SecretStr, ValidationError
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
-from tui.api.exchange import Answer, exchange, open_client
+from tui.api.exchange import DEFAULT_DEADLINE, Answer, AnswerLimits, exchange, open_client
 from tui.api.failures import (
     ApiFailure,
     FailureKind,
@@ -61,12 +62,14 @@ async def login(
     password: SecretStr,
     *,
     connect_timeout: float = 5.0,
-    read_timeout: float = 15.0,
+    read_timeout: float = DEFAULT_DEADLINE,
     ca_bundle: Path | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     client: VoiceConfigClient | None = None,
 ) -> SignedIn | ApiFailure:
     """``POST /api/auth/login``; a wrong email or password is a failure that says so.
+
+    ``read_timeout``: the whole request's deadline, as :class:`ConnectionSettings`'s.
 
     Never retried: a POST's outcome is unknown once sent. ``client``: the session's (its
     base URL is used).
@@ -81,7 +84,8 @@ async def login(
         base_url=base_url,
         token=None,
         content=body,
-        timeouts=(connect_timeout, read_timeout),
+        connect_timeout=connect_timeout,
+        limits=AnswerLimits(deadline=read_timeout),
         ca_bundle=ca_bundle,
         transport=transport,
         client=client,
@@ -103,12 +107,35 @@ async def login(
     token = payload.get("token")
     if not isinstance(token, str) or not token:
         return _not_understood("the login answer has no token")
+    problem = login_token_problem(token)
+    if problem:
+        return _not_understood(f"the login answer's token {problem}")
     try:
         user = SignedInUser.model_validate(payload.get("user") or {})
     except ValidationError:
         return _not_understood("the login answer's user is malformed")
     log.debug("signed in; role %s", user.access_role)
     return SignedIn(SecretStr(token), user)
+
+
+MAX_TOKEN_CHARS = 16 * 1024
+"""The longest token a login answer may give: a JWT is a few hundred characters, and
+servers refuse request headers past 8 to 16 KB anyway."""
+
+
+def login_token_problem(token: str) -> str | None:
+    """Why a login answer's token cannot be used as a bearer token, or None.
+
+    Checked before the token is used or stored: it goes into an ``Authorization`` header
+    on every request, and a character HTTP cannot carry made httpx raise (non-ASCII:
+    ``UnicodeEncodeError``, a crash) or say ``Illegal header value b'Bearer …'`` (the
+    token on screen). The words never quote the token.
+    """
+    if len(token) > MAX_TOKEN_CHARS:
+        return f"is longer than {MAX_TOKEN_CHARS // 1024} KiB"
+    if token_problem(SecretStr(token)):
+        return "holds a space, a line break or a character that is not printable ASCII"
+    return None
 
 
 async def verify_token(
@@ -171,7 +198,8 @@ async def _call_as(
         base_url=settings.base_url,
         token=settings.token,
         content=None,
-        timeouts=(settings.connect_timeout, settings.read_timeout),
+        connect_timeout=settings.connect_timeout,
+        limits=settings.limits,
         ca_bundle=settings.ca_bundle,
         transport=transport,
         client=client,
@@ -185,7 +213,8 @@ async def _call(
     base_url: str,
     token: SecretStr | None,
     content: bytes | None,
-    timeouts: tuple[float, float],
+    connect_timeout: float,
+    limits: AnswerLimits,
     ca_bundle: Path | None,
     transport: httpx.AsyncBaseTransport | None,
     client: VoiceConfigClient | None,
@@ -207,12 +236,11 @@ async def _call(
         headers["Authorization"] = f"Bearer {token.get_secret_value()}"
     if content is not None:
         headers["Content-Type"] = "application/json"
-    connect_timeout, read_timeout = timeouts
     try:
         own = open_client(
             base_url,
             connect_timeout=connect_timeout,
-            read_timeout=read_timeout,
+            limits=limits,
             ca_bundle=ca_bundle,
             headers=headers,
             transport=transport,

@@ -6,7 +6,9 @@ share (:meth:`VoiceConfigClient.send`). It lives on the session's network thread
 (:mod:`tui.api.session`), so the requests it sends run there whoever awaits them.
 Both calls return either the parsed result or an
 :class:`~tui.api.failures.ApiFailure`; they never raise for anything the network or
-the server can do, so the UI has exactly one error path to render.
+the server can do, so the UI has exactly one error path to render. A save whose answer
+cannot be read (cut off, too large, nested too deeply, not JSON, malformed) was sent
+all the same: its failure says it may have been applied.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from pydantic import SecretStr, ValidationError
 
-from tui.api.exchange import Answer, exchange, open_client
+from tui.api.answer_body import DEFAULT_MAX_ANSWER_MB, MIB
+from tui.api.exchange import DEFAULT_DEADLINE, Answer, AnswerLimits, exchange, open_client
 from tui.api.failures import (
     ApiFailure,
     Operation,
@@ -49,9 +52,21 @@ class ConnectionSettings:
     base_url: str
     token: SecretStr
     connect_timeout: float = 5.0
-    read_timeout: float = 15.0
+    read_timeout: float = DEFAULT_DEADLINE
+    """Seconds a whole request may take (``--timeout``): connecting, sending and reading
+    the whole answer, so a server that drips its answer cannot hold the app. (Named for
+    what it was before it became a total; every caller sets it by this name.)"""
     ca_bundle: Path | None = None
     """A PEM bundle of a private CA to trust; None: SSL_CERT_FILE or the built-in roots."""
+    max_answer_mb: float = DEFAULT_MAX_ANSWER_MB
+    """The largest answer accepted, in MB, decoded (``--max-answer-mb``)."""
+
+    @property
+    def limits(self) -> AnswerLimits:
+        """The bounds every answer from this instance is read within."""
+        return AnswerLimits(
+            deadline=self.read_timeout, max_bytes=int(self.max_answer_mb * MIB), size_setting=True
+        )
 
 
 class VoiceConfigClient:
@@ -70,7 +85,7 @@ class VoiceConfigClient:
         self._http = open_client(
             settings.base_url,
             connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
+            limits=settings.limits,
             ca_bundle=settings.ca_bundle,
             transport=transport,
         )
@@ -127,7 +142,10 @@ class VoiceConfigClient:
             or payload.get("success") is not True
         ):
             return failure_for(answer, payload, Operation.SAVE)
-        return SaveSuccess.model_validate(payload)
+        try:
+            return SaveSuccess.model_validate(payload)
+        except ValidationError:  # sent all the same: bad_response says it may be applied
+            return bad_response(Operation.SAVE, "the success answer is malformed")
 
     async def load_agents(self) -> list[Prompt] | ApiFailure:
         """The agents (prompts) a number can be linked to; see :mod:`tui.api.numbers`."""

@@ -4,14 +4,22 @@
 that is not what the contract promised all reach the user as an :class:`ApiFailure`
 with a one-line summary and a hint about what to do next. Nothing here ever holds
 the token or a secret value: messages are built from the status, the server's own
-error text and the exception's class and message, never from request bodies or
-headers.
+error text and the exception's class, and from an exception's message only where it
+cannot quote a request header; never from request bodies or headers.
+
+A server's words are data here, never a template: next steps are filled in by plain
+substitution of known placeholders (:meth:`ApiFailure.hint_in`), and the one header
+that reaches a next step, ``Retry-After``, is read as a number or a date or not at all.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import reprlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import Enum
 from http import HTTPStatus
 from typing import Any
@@ -123,11 +131,16 @@ class ApiFailure:
         return self.hint_in(APP_WORDING)
 
     def hint_in(self, wording: Wording) -> str:
-        """The next step with a front end's words for its actions."""
-        try:
-            return self.next_step.format_map(vars(wording)).strip()
-        except (KeyError, ValueError, IndexError):  # a next step with literal braces
-            return self.next_step
+        """The next step with a front end's words for its actions.
+
+        Only the known ``{name}`` placeholders are replaced, by plain substitution: a next
+        step can hold a server's words (a ``Retry-After``), and ``str.format`` would
+        interpret a format spec in them (``{reload:x>100000000}`` wrote 100 MB).
+        """
+        words = vars(wording)
+        return _PLACEHOLDER.sub(
+            lambda match: words.get(match.group(1), match.group(0)), self.next_step
+        ).strip()
 
     def lines(self, wording: Wording = APP_WORDING) -> list[str]:
         """The failure as plain lines, in reading order (status panel, script, logs)."""
@@ -142,6 +155,9 @@ class ApiFailure:
         out.append(f"Next: {self.hint_in(wording)}")
         return out
 
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+"""A :class:`Wording` placeholder: a name in braces, nothing else (no format spec)."""
 
 _KEPT = "{kept}"
 """Placeholders stay literal in these f-strings (doubled braces); see :class:`Wording`."""
@@ -160,6 +176,42 @@ def _retry(operation: Operation) -> str:
     return "{retry_load}"
 
 
+RETRY_AFTER_LIMIT = 86_400
+"""The longest ``Retry-After`` taken at its word, in seconds (a day); longer is ignored."""
+
+_DELTA_SECONDS = re.compile(r"[0-9]{1,9}")
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> int | None:
+    """A ``Retry-After`` header as seconds to wait, or None when it is not one.
+
+    Only the two forms HTTP defines are read: delta-seconds (ASCII digits) and an
+    HTTP-date. Anything else (a server's free text, format fields) is ignored, and so is
+    a wait longer than :data:`RETRY_AFTER_LIMIT`; the hint then says "wait a moment".
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if _DELTA_SECONDS.fullmatch(text):
+        seconds = int(text)
+        return seconds if seconds <= RETRY_AFTER_LIMIT else None
+    if not 0 < len(text) <= 40:
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    seconds = math.ceil((when - (now or datetime.now(UTC))).total_seconds())
+    return max(seconds, 0) if seconds <= RETRY_AFTER_LIMIT else None
+
+
+def _wait(retry_after: str | None) -> str:
+    seconds = retry_after_seconds(retry_after)
+    return f"{seconds} s" if seconds else "a moment"
+
+
 def status_hint(status: int, operation: Operation, retry_after: str | None = None) -> str:
     """What the user should do after a given status, in one sentence or two."""
     if operation is Operation.SIGN_IN:
@@ -175,8 +227,7 @@ def status_hint(status: int, operation: Operation, retry_after: str | None = Non
     if status == 404:
         return "The endpoint was not found: check the instance URL (--url)." + kept
     if status == 429:
-        wait = f"{retry_after} s" if retry_after else "a moment"
-        return f"Rate limited: wait {wait}, then try again." + kept
+        return f"Rate limited: wait {_wait(retry_after)}, then try again." + kept
     if 400 <= status < 500:
         return "The server refused the request: correct the values named above." + kept
     if status >= 500:
@@ -193,8 +244,7 @@ def _sign_in_status_hint(status: int, retry_after: str | None) -> str:
     if status == 404:
         return "The sign-in endpoint was not found: check the instance URL (--url)."
     if status == 429:
-        wait = f"{retry_after} s" if retry_after else "a moment"
-        return f"Rate limited: wait {wait}, then sign in again."
+        return f"Rate limited: wait {_wait(retry_after)}, then sign in again."
     if 400 <= status < 500:
         return "The server refused the request: check what you entered and sign in again."
     if status >= 500:
@@ -221,7 +271,7 @@ def timeout_hint(operation: Operation) -> str:
         )
     if operation is Operation.TOGGLE:
         return "The toggle may or may not have been applied: {settle_toggle}." + _kept(operation)
-    return "The server may be slow or unreachable: {reload_to_try_again}."
+    return "The server may be slow or unreachable: {reload_to_try_again}, or raise --timeout."
 
 
 def _status_phrase(status: int) -> str:
@@ -231,19 +281,33 @@ def _status_phrase(status: int) -> str:
         return f"HTTP {status}"
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel = 4
+_SHORT.maxstring = _SHORT.maxother = 200
+_SHORT.maxdict = _SHORT.maxlist = 10
+
+
+def _short(value: Any) -> str:
+    """A server's value as one short line: ``str`` of a large or deep one would be neither."""
+    text = value if isinstance(value, str) else _SHORT.repr(value)
+    return " ".join(text[:1000].split())[:200]
+
+
 def _detail_text(detail: Any) -> str:
     """One structured-error detail as a line: ``field: message`` when it has those."""
     if not isinstance(detail, dict):
-        return str(detail)
+        return _short(detail)
     where = detail.get("field") or detail.get("path") or detail.get("param")
     if isinstance(where, list):
-        where = ".".join(str(part) for part in where)
+        where = ".".join(_short(part) for part in where[:10])
     message = detail.get("message") or detail.get("msg")
     if where and message:
-        return f"{where}: {message}"
+        return f"{_short(where)}: {_short(message)}"
     if message:
-        return str(message)
-    return ", ".join(f"{key}={value}" for key, value in detail.items())
+        return _short(message)
+    return _short(
+        ", ".join(f"{_short(key)}={_short(value)}" for key, value in list(detail.items())[:10])
+    )
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -289,7 +353,7 @@ def from_error_status(
             f"{summary}, with an error body of unknown shape",
             hint,
             status=status,
-            error=" ".join(str(payload).split())[:200],
+            error=_short(payload),
         )
     error = envelope.error
     if isinstance(error, StructuredError):
@@ -315,15 +379,19 @@ def from_error_status(
     )
 
 
+_UNKNOWN_OUTCOME = {
+    Operation.SAVE: " The save may have been applied: {reload} to check.",
+    Operation.TOGGLE: " The toggle may have been applied: {settle_toggle}.",
+}
+"""After a write whose answer could not be read: it was sent, so it may have been applied."""
+
+
 def bad_response(operation: Operation, what: str) -> ApiFailure:
     """An answer that is not what the contract describes (not JSON, wrong shape, too big)."""
     if operation is Operation.SIGN_IN:
         hint = "Check the URL points at the Tether API, then try again."
     else:
-        extra = {
-            Operation.SAVE: " The save may have been applied: {reload} to check.",
-            Operation.TOGGLE: " The toggle may have been applied: {settle_toggle}.",
-        }.get(operation, "")
+        extra = _UNKNOWN_OUTCOME.get(operation, "")
         hint = f"Check the URL points at the Tether API, then {_retry(operation)}.{extra}" + _kept(
             operation
         )
@@ -331,6 +399,49 @@ def bad_response(operation: Operation, what: str) -> ApiFailure:
         FailureKind.BAD_RESPONSE,
         operation,
         f"The server's answer was not understood: {what}",
+        hint,
+    )
+
+
+MAX_ANSWER_SETTING = (
+    "--max-answer-mb (or TETHER_VOICE_MAX_ANSWER_MB, or max_answer_mb in the profile)"
+)
+"""How the user raises the Tether API's answer size cap, for the failure that meets it."""
+
+
+def too_large(operation: Operation, limit_mb: float, *, setting: bool) -> ApiFailure:
+    """An answer larger than the cap: not a wrong URL, a large organization (or a runaway
+    page); ``setting``: the cap is the user's to raise (the Tether API's; an issuer's is
+    fixed)."""
+    if not setting:
+        return bad_response(operation, f"it was larger than {limit_mb:g} MB")
+    then = "try again" if operation is Operation.SIGN_IN else _retry(operation)
+    extra = _UNKNOWN_OUTCOME.get(operation, "")
+    kept = "" if operation is Operation.SIGN_IN else _kept(operation)
+    return ApiFailure(
+        FailureKind.BAD_RESPONSE,
+        operation,
+        f"The server's answer was larger than {limit_mb:g} MB, the limit set by --max-answer-mb",
+        f"If the organization is that large, raise the limit with {MAX_ANSWER_SETTING}, "
+        f"then {then}.{extra}" + kept,
+    )
+
+
+def not_sendable(operation: Operation) -> ApiFailure:
+    """A request httpx refused to build: a header value (the token) that HTTP cannot carry.
+
+    The library's own message quotes the header (``Illegal header value b'Bearer …'``),
+    so it is never shown; nothing went on the wire.
+    """
+    if operation is Operation.SIGN_IN:
+        hint = "Copy the token again (only the token itself) and sign in again."
+    else:
+        hint = "{sign_in}, or give a fresh TETHER_TOKEN (the token alone)." + _kept(operation)
+    return ApiFailure(
+        FailureKind.NOT_SENT,
+        operation,
+        "Not sent: the token (or another request header) holds a line break or a "
+        "character that HTTP cannot carry",
         hint,
     )
 

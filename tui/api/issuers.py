@@ -5,8 +5,10 @@ The transport rules are the Tether client's, through the same :func:`open_client
 proxies from the environment, answers capped, every transport problem mapped. Two
 differences, both deliberate:
 
-- **short deadlines** (connect ~3 s, the whole check ~8 s): a check is advice, and the
-  review must never wait on it;
+- **short deadlines** (connect ~3 s, the whole check ~8 s, each request too): a check
+  is advice, and the review must never wait on it;
+- **a fixed, small size cap** (:data:`MAX_ANSWER_BYTES`): their answers are a page of
+  one agent, a token, one trunk; no setting raises it;
 - **no private CA and no ``--allow-insecure-http``**: those are about the Tether
   instance. An issuer's URL gets the public roots (or ``SSL_CERT_FILE``) and plain
   http only to this machine (the demo's stand-ins).
@@ -24,12 +26,16 @@ from collections.abc import Mapping
 import httpx
 from pydantic import SecretStr
 
-from tui.api.exchange import exchange, open_client
+from tui.api.answer_body import MIB
+from tui.api.exchange import AnswerLimits, exchange, open_client
 from tui.api.failures import ApiFailure, FailureKind, Operation
 from tui.api.transport import TransportConfigError, issuer_url_reason
 from tui.checks.replies import Outcome, Reply, Unreached
 
 log = logging.getLogger(__name__)
+
+MAX_ANSWER_BYTES = 2 * MIB
+"""An issuer's largest answer, decoded: what a check reads is a few KB."""
 
 _SENDABLE = re.compile(r"[\x21-\x7e]+")
 """Visible ASCII: what a credential in a header can be, as typed."""
@@ -60,7 +66,8 @@ class IssuerClient:
         read_timeout: float,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        """``setting``: where the URL came from (``--elevenlabs-url``), for messages."""
+        """``setting``: where the URL came from (``--elevenlabs-url``), for messages;
+        ``read_timeout``: each request's deadline, connecting and the whole answer."""
         self.refused: Unreached | None = None
         self._http: httpx.AsyncClient | None = None
         reason = issuer_url_reason(base_url, setting)
@@ -73,7 +80,9 @@ class IssuerClient:
             self._http = open_client(
                 base_url,
                 connect_timeout=connect_timeout,
-                read_timeout=read_timeout,
+                limits=AnswerLimits(
+                    deadline=read_timeout, max_bytes=MAX_ANSWER_BYTES, size_setting=False
+                ),
                 ca_bundle=None,
                 headers=dict(headers),
                 transport=transport,
@@ -107,7 +116,8 @@ class IssuerClient:
         )
         if isinstance(answer, ApiFailure):
             return _unreached(answer)
-        return Reply.of(answer.status, answer.text, answer.location)
+        # The body was parsed once, within the depth limit, by exchange().
+        return Reply(answer.status, answer.json(), answer.text, answer.location)
 
 
 _KINDS = {

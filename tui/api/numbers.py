@@ -74,4 +74,7 @@ async def send_toggle(
     payload = answer.json()
     if answer.status != 200 or not isinstance(payload, dict) or payload.get("success") is not True:
         return failure_for(answer, payload, Operation.TOGGLE)
-    return ToggleSuccess.model_validate(payload)
+    try:
+        return ToggleSuccess.model_validate(payload)
+    except ValidationError:  # sent all the same: bad_response says it may be applied
+        return bad_response(Operation.TOGGLE, "the success answer is malformed")

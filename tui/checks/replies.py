@@ -12,10 +12,10 @@ words are quoted (short, one line, never a request's content).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.api.bounded_json import loads_or_none
 from tui.checks.verdict import Basis, CheckId, CheckResult, not_checked
 
 QUOTE_LIMIT = 160
@@ -36,11 +36,8 @@ class Reply:
 
     @classmethod
     def of(cls, status: int, text: str = "", location: str | None = None) -> Reply:
-        try:
-            payload = json.loads(text) if text.strip() else None
-        except ValueError:
-            payload = None
-        return cls(status, payload, text, location)
+        """A reply from its body's text, parsed within the depth limit (else no payload)."""
+        return cls(status, loads_or_none(text), text, location)
 
 
 @dataclass(frozen=True)
@@ -67,17 +64,23 @@ def unreached(check: CheckId, what: Unreached) -> CheckResult:
     issuer = check.issuer
     if what.kind == "timeout":
         where = _after(what.detail, "No answer from ")
+        late = _after(what.detail, "The answer from ")  # "… did not complete in 8 s"
+        if late:
+            summary = f"{issuer}'s answer from {quote(late)}"
+        else:
+            summary = f"no answer from {issuer}" + (f" at {quote(where)}" if where else "")
         return not_checked(
             check,
-            f"no answer from {issuer} at {quote(where)}" if where else f"no answer from {issuer}",
+            summary,
             "timeout",
             next_step="review again later, or check from a host that can reach it",
         )
     if what.kind == "not sent":
         return not_checked(check, quote(what.detail), "not_sendable")
     if what.kind == "bad response":
+        why = _after(what.detail, "The server's answer was not understood: ") or what.detail
         return not_checked(
-            check, f"{issuer}'s answer was not understood: {quote(what.detail)}", "bad_response"
+            check, f"{issuer}'s answer was not understood: {quote(why)}", "bad_response"
         )
     where = _after(what.detail, "Could not reach ") or what.detail
     return not_checked(
