@@ -402,6 +402,10 @@ def test_show_past_the_cap_exits_1_naming_the_setting(
     assert result.code == ExitCode.REFUSED
     assert "larger than 1 MB" in result.said
     assert "--max-answer-mb" in result.said
+    monkeypatch.delenv("TETHER_VOICE_MAX_ANSWER_MB")
+    raised = run_cli(capsys, ["show", "--url", server.url, "--max-answer-mb", "3"])
+    assert raised.code == ExitCode.OK, raised.err
+    assert "larger than" not in raised.both
 
 
 # --- a total deadline ---------------------------------------------------------------

@@ -50,10 +50,23 @@ def _connection_options(parser: argparse.ArgumentParser, seconds: Callable[[str]
         help="run against the bundled demo server, started for this command only",
     )
     group.add_argument(
-        "--timeout", type=seconds, metavar="SECONDS", default=keep, help="read timeout"
+        "--timeout",
+        type=seconds,
+        metavar="SECONDS",
+        default=keep,
+        help="time a whole request may take, the whole answer read",
     )
     group.add_argument(
         "--connect-timeout", type=seconds, metavar="SECONDS", default=keep, help="connect timeout"
+    )
+    from tui.cli import megabytes  # loaded already: it builds this parser
+
+    group.add_argument(
+        "--max-answer-mb",
+        type=megabytes,
+        metavar="MB",
+        default=keep,
+        help="largest answer accepted (env: TETHER_VOICE_MAX_ANSWER_MB)",
     )
     group.add_argument(
         "--ca-bundle", type=Path, metavar="PATH", default=keep, help="PEM file of a private CA"
