@@ -352,8 +352,12 @@ def drive_every_screen(drive: Drive) -> None:
     if not drive.until("Loaded the configuration", "the load", limit=30):
         return
     drive.quiet()
-    drive.keys(TAB, el.UNKNOWN_KEY.encode())  # the provider → the API key
-    drive.keys(TAB * 5, TYPED_TRUNK.encode())  # → the trunk ID: Tab selects, typing replaces
+    # From the provider: the API key, (the tool secret), the Sinch pair, (the project ID:
+    # the stored, hostile one, which Sinch refuses with a hostile message), the trunk ID
+    # (Tab selects the field's text, typing replaces it).
+    drive.keys(TAB, el.UNKNOWN_KEY.encode())
+    drive.keys(TAB * 2, sinch.GOOD_KEY_ID.encode(), TAB, sinch.GOOD_KEY_SECRET.encode())
+    drive.keys(TAB * 2, TYPED_TRUNK.encode())
     mark = len(drive.terminal.raw)
     drive.keys(CTRL_S)
     if drive.until("Review", "the review", mark):
@@ -396,6 +400,10 @@ def test_nothing_the_servers_send_reaches_the_terminal(
             terminal.close()
         posted = stack.tether.state.received_posts
         toggled = [r for r in stack.tether.requests if r.path == TOGGLE_PATH]
+        issuers = {
+            "ElevenLabs": stack.elevenlabs.requests,
+            "Sinch EST": stack.sinch_est.requests,
+        }
     raw = bytes(terminal.raw)
     problems = [f"leaked {leak}" for leak in leaks(raw)]
     if "Traceback" in terminal.text:
@@ -407,6 +415,7 @@ def test_nothing_the_servers_send_reaches_the_terminal(
         problems.append(f"the typed trunk ID was not sent (posts: {len(posted)})")
     if not toggled:
         problems.append("no toggle was sent")
+    problems += [f"{name} was never asked" for name, asked in issuers.items() if not asked]
     shown = markers(terminal.text)
     if not {"trunkId", "provider"} <= shown:
         problems.append(f"the hostile configuration was never on screen (markers: {shown})")
@@ -624,6 +633,8 @@ async def test_a_hostile_success_and_webhook_in_process(hostile_stack: DemoStack
         await pilot.pause(1.0)  # the webhook check polls
         await settle(pilot)
         assert hostile_stack.tether.state.secret("elevenlabsApiKey") == el.GOOD_KEY
+        asked = [(r.method, r.path) for r in hostile_stack.elevenlabs.requests]
+        assert ("GET", "/v1/workspace/webhooks") in asked, "the hostile webhooks were read"
         assert not editor(pilot).unsaved_count, "saved: nothing left to send"
         await press_and_settle(pilot, "ctrl+q")
     assert app.return_code in (0, None)
