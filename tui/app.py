@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -15,6 +16,7 @@ from textual.widget import Widget
 from tui.api.client import ConnectionSettings, VoiceConfigClient
 from tui.checks.settings import OFF, CheckSettings
 from tui.keys_in_transit import KeysResolvedWhereSent
+from tui.printable import printable
 from tui.screens.editor import EditorScreen
 
 if TYPE_CHECKING:
@@ -122,6 +124,19 @@ class VoiceConfigApp(KeysResolvedWhereSent):
         if user.organization_id:
             who += f" · org {user.organization_id}"
         return f"{where} · {who}"
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's line, as plain text with every unsafe character escaped.
+
+        The sub-title holds the server's words (the account's role, name and
+        organization) and the user's (profile, URL): an ``ESC`` there would reach the
+        terminal from the header on every frame. Built here rather than by Textual's
+        (which does not escape), with its layout: the title, a dim " — ", the dim sub-title.
+        """
+        title_content = Content(printable(title))
+        if not sub_title:
+            return title_content
+        return Content.assemble(title_content, (" — ", "dim"), (printable(sub_title), "dim"))
 
     keyboard_focus: Widget | None = None
     """Where the last Tab or Shift+Tab moved focus: an input selects its text only then."""

@@ -1,7 +1,8 @@
 """The read-only summary of a loaded configuration, as label/value pairs.
 
 Pure text so every front end (the app's summary panel, a script's ``show``) words
-the server's state the same way.
+the server's state the same way. The server's values come out on one line, unsafe
+characters escaped (:func:`~tui.printable.printable`); markup is the widgets' concern.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from tui.api.models import PhoneNumber, VoiceAiConfig
 from tui.form.fields import FIELDS_BY_NAME
 from tui.form.state import configured_status
+from tui.printable import printable
 
 _SYMBOL = {"configured": "✓", "not set": "✗", "unknown": "?"}
 
@@ -38,11 +40,11 @@ def numbers_summary(numbers: Sequence[PhoneNumber]) -> str:
 def summary_items(config: VoiceAiConfig) -> list[tuple[str, str]]:
     """What the server holds now, secrets only as configured / not set."""
     return [
-        ("Provider", config.ai_voice_provider or "none"),
+        ("Provider", printable(config.ai_voice_provider or "none")),
         ("ElevenLabs API key", _flag(config, "elevenlabsApiKey")),
         ("Phone numbers", phone_summary(config)),
         ("Tool secret", _flag(config, "generateToolSecret")),
-        ("Sinch EST trunk", config.sinch_est_trunk_id or "not set"),
+        ("Sinch EST trunk", printable(config.sinch_est_trunk_id or "not set")),
         ("Sinch EST credentials", _flag(config, "sinchEstKeySecret")),
     ]
 
@@ -50,6 +52,6 @@ def summary_items(config: VoiceAiConfig) -> list[tuple[str, str]]:
 def unknown_items(config: VoiceAiConfig) -> list[str]:
     """Fields the server sent that this client does not know: shown, never dropped."""
     return [
-        f"{name}={json.dumps(value, ensure_ascii=False)[:60]}"
+        printable(f"{name}={json.dumps(value, ensure_ascii=False)[:60]}")
         for name, value in sorted(config.unknown_fields.items())
     ]

@@ -2,7 +2,8 @@
 
 Pure, so the table widget only lays these strings out and the tests read them directly.
 Every state is spelled with a symbol and words (● pending, … sending, ✓ applied, ✗ refused,
-? unknown, ! check), never by colour alone.
+? unknown, ! check), never by colour alone. Every string here is printable: the table
+draws them as they are, and a server's refusal message or code is in some of them.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def row_view(state: NumbersState, row: int) -> RowView:
         printable(number.phone_number or "—"),
         AI_WORDS[number.ai_enabled],
         state.agents.label(number.ai_agent_id),
-        change,
+        printable(change),
         printable(number.user_id or "—"),
         tone,
     )
@@ -86,18 +87,20 @@ _TONES = {
 
 def detail_lines(state: NumbersState, row: int) -> list[str]:
     """Everything about one row: first who and what it is now (agent name and ID, user),
-    then what is pending, or the last outcome in full (its reason first)."""
+    then what is pending, or the last outcome in full (its reason first). Each line is
+    printable: a line break or an escape sequence from the server stays on its line."""
+    return [printable(line) for line in _detail(state, row)]
+
+
+def _detail(state: NumbersState, row: int) -> list[str]:
     number = state.numbers[row]
     key = state.key_at(row)
     agent_id = number.ai_agent_id
     agent = state.agents.label(agent_id)
-    if agent_id and agent != agent_id:
+    if agent_id and agent != printable(agent_id):
         agent = f"{agent} ({agent_id})"
     ai = {True: "AI on", False: "AI off", None: "AI unknown"}[number.ai_enabled]
-    lines = [
-        f"{printable(number.phone_number or '—')} · {ai} · agent {agent} · "
-        f"user {printable(number.user_id or '—')}"
-    ]
+    lines = [f"{number.phone_number or '—'} · {ai} · agent {agent} · user {number.user_id or '—'}"]
     if key is None:
         lines.append(f"Cannot be toggled: {state.why_not_toggleable(row)}.")
         return lines

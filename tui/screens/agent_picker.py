@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tui.numbers.agents import Agent, AgentProblem
 from tui.printable import printable
 from tui.widgets.quiet_footer import QuietFooter
+from tui.widgets.shown import shown_value
 from tui.widgets.steady_input import SteadyInput
 
 if TYPE_CHECKING:
@@ -82,9 +83,7 @@ class AgentPickerScreen(ModalScreen[str | None]):
         current = state.agents.label(now.agent_id) if now.agent_id else "none"
         with Vertical(id="agent-dialog", classes="dialog"):
             yield Static(
-                f"Agent for {printable(self.key[1])} (now: {current})",
-                classes="dialog-title",
-                markup=False,
+                shown_value(f"Agent for {self.key[1]} (now: {current})"), classes="dialog-title"
             )
             yield SteadyInput(
                 placeholder="type to narrow by name, or paste an agent ID",
@@ -130,7 +129,7 @@ class AgentPickerScreen(ModalScreen[str | None]):
 
     def _say(self, problem: str) -> None:
         line = self.query_one("#agent-problem", Static)
-        line.update(problem)
+        line.update(shown_value(problem))
         line.set_class(not problem, "-empty")
 
     @staticmethod
@@ -138,12 +137,12 @@ class AgentPickerScreen(ModalScreen[str | None]):
         """Name (bold), hidden and current marks, the ID small; the description under it.
         The ▸ says which line enter picks, also where the highlight has no colour."""
         line = Text("▸ " if pointed else "  ")
-        line.append(agent.label, style="bold")
+        line.append(printable(agent.label), style="bold")
         if agent.hidden:
             line.append(" (hidden)")
         if agent.id == current:
             line.append("  ● current")
-        line.append(f"  {agent.id}", style="dim")
+        line.append(f"  {printable(agent.id)}", style="dim")
         if agent.description:
             line.append(f"\n    {printable(agent.description)}", style="dim")
         return line

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.widgets.quiet_footer import QuietFooter
+from tui.widgets.shown import shown
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -16,6 +17,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     Enter means no because the question often follows an enter (send, in the review):
     a key pressed twice must not answer a question the user has not read.
+
+    The question and its detail may quote an issuer (a check's problem, in the
+    review's "Send anyway?"): both are shown as plain text, escaped.
     """
 
     # Priority: answered as the key arrives, so the keys typed after the answer (in the
@@ -32,9 +36,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self.question, id="confirm-question", classes="dialog-title")
+            yield Static(shown(self.question), id="confirm-question", classes="dialog-title")
             if self.detail:
-                yield Static(self.detail, id="confirm-detail")
+                yield Static(shown(self.detail), id="confirm-detail")
             yield Static("y: yes   n / enter / escape: no", classes="dialog-keys")
         yield QuietFooter()
 

@@ -34,6 +34,7 @@ from tui.widgets.config_summary import ConfigSummary
 from tui.widgets.field_input import FieldInput
 from tui.widgets.field_row import FieldRow
 from tui.widgets.quiet_footer import QuietFooter
+from tui.widgets.shown import shown
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
         else:
             text = "No unsaved changes"
         if str(counter.content) != text:  # redraw only on a change, to spare slow links
-            counter.update(text, layout=False)  # fixed width: no layout pass, no extra frame
+            counter.update(shown(text), layout=False)  # fixed width: no layout, no extra frame
         counter.set_class(bool(count), "-dirty")
         if form is not None:
             for row in self.query(FieldRow):
@@ -241,8 +242,9 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
             warnings = self.form.warnings(row.spec.wire_name) if self.form else []
             help_text = f"⚠ {'; '.join(warnings)}" if warnings else row.spec.hint
         line = self.query_one("#field-help", Static)
-        if str(line.content) != help_text:  # one line redrawn, and only on a change
-            line.update(help_text, layout=False)
+        text = shown(help_text)  # a warning may quote what was typed
+        if str(line.content) != text.plain:  # one line redrawn, and only on a change
+            line.update(text, layout=False)
             line.set_class(help_text.startswith("⚠"), "-warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from tui.checks.verdict import CheckId, CheckResult, TrunkDomainFix, Verdict, pending_line
+from tui.printable import printable
 from tui.widgets.field_row import FieldRow
 from tui.widgets.status_panel import Outcome, Tone
 
@@ -77,7 +78,9 @@ async def _watch(editor: EditorScreen, key: SecretStr, saving: Worker[None] | No
     if editor.status.outcome is not checking:
         # The panel has moved on (another action): say it without hiding what it shows.
         severity = "warning" if result.verdict is Verdict.PROBLEM else "information"
-        editor.app.notify("\n".join(lines), severity=severity, timeout=15)
+        # ElevenLabs' words are in the lines: a toast parses markup unless told not to.
+        message = "\n".join(printable(line) for line in lines)
+        editor.app.notify(message, severity=severity, timeout=15, markup=False)
         return
     tone = base.tone
     if result.verdict is Verdict.PROBLEM and tone is Tone.SUCCESS:

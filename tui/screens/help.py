@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.widgets.quiet_footer import QuietFooter
+from tui.widgets.shown import shown, shown_line
 
 NAVIGATION: list[tuple[str, str]] = [
     ("tab / shift+tab", "next / previous field"),
@@ -54,10 +55,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("key", style="bold", no_wrap=True, min_width=18)
         table.add_column("does")
         for title, bindings in self.sections:
-            table.add_row(f"[u]{title}[/u]", "")
+            table.add_row(shown_line((title, "underline")), "")
             for binding in bindings:
-                table.add_row(_key_label(binding), binding.tooltip or binding.description)
+                table.add_row(
+                    shown(_key_label(binding)), shown(binding.tooltip or binding.description)
+                )
         table.add_row("[u]Other keys[/u]", "")
         for key, does in NAVIGATION:
-            table.add_row(key, does)
+            table.add_row(shown(key), shown(does))
         return table

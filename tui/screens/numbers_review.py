@@ -10,7 +10,6 @@ toggle in flight, and closes the results.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -24,8 +23,9 @@ from textual.widgets import Static
 
 from tui.numbers.outcome import short_text
 from tui.numbers.state import Setting, Toggle
-from tui.printable import printable
+from tui.printable import printable, safe_json
 from tui.widgets.quiet_footer import QuietFooter
+from tui.widgets.shown import shown, shown_value
 
 if TYPE_CHECKING:
     from tui.screens.numbers_desk import NumbersDesk
@@ -78,14 +78,16 @@ class NumbersReviewScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="numbers-review-dialog", classes="dialog"):
-            yield Static(self._title(), id="numbers-review-title", classes="dialog-title")
+            yield Static(shown(self._title()), id="numbers-review-title", classes="dialog-title")
             with VerticalScroll(id="numbers-review-body"):
                 if self.recheck_failed:
                     yield Static(
-                        f"⚠ Could not re-check the server before sending ({self.recheck_failed}). "
-                        "What is shown as now on the server may be stale.",
+                        shown(
+                            f"⚠ Could not re-check the server before sending "
+                            f"({self.recheck_failed}). What is shown as now on the server "
+                            "may be stale."
+                        ),
                         classes="review-warning",
-                        markup=False,
                     )
                 if self.changed:
                     yield Static(self._changed_table(), classes="review-warning")
@@ -100,11 +102,11 @@ class NumbersReviewScreen(ModalScreen[None]):
                 yield Static("Request bodies:", classes="review-heading")
                 bodies = [toggle.request().wire_body() for toggle in self.toggles]
                 yield Static(
-                    Text("\n".join(json.dumps(body, ensure_ascii=False) for body in bodies)),
+                    Text("\n".join(safe_json(body) for body in bodies)),
                     id="numbers-review-json",
                 )
             yield Static("", id="numbers-review-progress", classes="-empty", markup=False)
-            yield Static(self._keys(), id="numbers-review-keys", classes="dialog-keys")
+            yield Static(shown(self._keys()), id="numbers-review-keys", classes="dialog-keys")
         yield QuietFooter()
 
     def on_mount(self) -> None:
@@ -147,14 +149,15 @@ class NumbersReviewScreen(ModalScreen[None]):
         for toggle in self.toggles:
             who = Text(printable(toggle.phone_number), style="bold")
             who.append(f"\n{printable(toggle.user_id)}", style="dim")
-            change = f"{toggle.before.describe(agents)} → {toggle.after.describe(agents)}"
-            cells: list[str | Text] = [who, change]
-            if self.stage != "review":
-                outcome = state.outcomes.get(toggle.key)
-                cells.append(
-                    short_text(outcome, agents, state.trunk_id) if outcome else "● not sent yet"
-                )
-            table.add_row(*cells)
+            change = shown_value(
+                f"{toggle.before.describe(agents)} → {toggle.after.describe(agents)}"
+            )
+            if self.stage == "review":
+                table.add_row(who, change)
+                continue
+            outcome = state.outcomes.get(toggle.key)
+            result = short_text(outcome, agents, state.trunk_id) if outcome else "● not sent yet"
+            table.add_row(who, change, shown_value(result))
         return table
 
     def _changed_table(self) -> Table:
@@ -173,9 +176,9 @@ class NumbersReviewScreen(ModalScreen[None]):
         table.add_column("Now", overflow="fold")
         for toggle, now in self.changed:
             table.add_row(
-                printable(toggle.phone_number),
-                toggle.before.describe(agents),
-                now.describe(agents),
+                shown_value(toggle.phone_number),
+                shown_value(toggle.before.describe(agents)),
+                shown_value(now.describe(agents)),
             )
         return table
 
@@ -189,12 +192,12 @@ class NumbersReviewScreen(ModalScreen[None]):
     def _show_progress(self) -> None:
         progress = self.query_one("#numbers-review-progress", Static)
         note = self.desk.batch_note if self.stage != "review" else ""
-        progress.update(note)
+        progress.update(shown_value(note))
         progress.set_class(not note, "-empty")
 
     def watch_stage(self) -> None:
-        self.query_one("#numbers-review-title", Static).update(self._title())
-        self.query_one("#numbers-review-keys", Static).update(self._keys())
+        self.query_one("#numbers-review-title", Static).update(shown(self._title()))
+        self.query_one("#numbers-review-keys", Static).update(shown(self._keys()))
         self.query_one("#numbers-review-table", Static).update(self._table())
         self._show_progress()
         self.refresh_bindings()

@@ -14,6 +14,7 @@ from tui.form.summary import numbers_summary
 from tui.widgets.numbers_panel import NumbersPanel
 from tui.widgets.phone_numbers import PhoneNumbersTable
 from tui.widgets.quiet_footer import QuietFooter
+from tui.widgets.shown import shown
 
 if TYPE_CHECKING:
     from tui.screens.numbers_desk import NumbersDesk
@@ -34,7 +35,7 @@ class PhoneNumbersScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="numbers-dialog", classes="dialog"):
-            yield Static(self._title(), id="numbers-title", classes="dialog-title", markup=False)
+            yield Static(shown(self._title()), id="numbers-title", classes="dialog-title")
             yield NumbersPanel(self.desk, id="numbers-work")
         yield QuietFooter()
 
@@ -46,4 +47,4 @@ class PhoneNumbersScreen(ModalScreen[None]):
         self.query_one(PhoneNumbersTable).focus()
 
     def _retitle(self) -> None:
-        self.query_one("#numbers-title", Static).update(self._title())
+        self.query_one("#numbers-title", Static).update(shown(self._title()))

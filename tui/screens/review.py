@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -16,8 +15,10 @@ from textual.widgets import Static
 from tui.checks.verdict import TrunkDomainFix
 from tui.form.drift import Drift
 from tui.form.state import Change
+from tui.printable import printable, safe_json
 from tui.widgets.check_lines import FIX_KEY, CheckLines
 from tui.widgets.quiet_footer import QuietFooter
+from tui.widgets.shown import shown, shown_value
 
 if TYPE_CHECKING:
     from tui.checks.plan import CheckPlan
@@ -85,14 +86,19 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
         count = len(self.changes)
         with Vertical(id="review-dialog", classes="dialog"):
             yield Static(
-                f"Review: {count} field{'s' if count != 1 else ''} will be sent to {self.target}",
+                shown(
+                    f"Review: {count} field{'s' if count != 1 else ''} will be sent to "
+                    f"{self.target}"
+                ),
                 classes="dialog-title",
             )
             with VerticalScroll(id="review-body"):
                 if self.recheck_failed:
                     yield Static(
-                        f"⚠ Could not re-check the server before saving ({self.recheck_failed}). "
-                        "The values below may be stale.",
+                        shown(
+                            f"⚠ Could not re-check the server before saving "
+                            f"({self.recheck_failed}). The values below may be stale."
+                        ),
                         id="review-recheck",
                         classes="review-warning",
                     )
@@ -107,10 +113,7 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
                     off = None if self.checks.enabled else self.checks.off_note
                     yield CheckLines(self.plan.lines, off=off, id="review-checks")
                 yield Static("Request body (secrets masked):", classes="review-heading")
-                yield Static(
-                    Text(json.dumps(self.redacted_body, indent=2, ensure_ascii=False)),
-                    id="review-json",
-                )
+                yield Static(Text(safe_json(self.redacted_body, indent=2)), id="review-json")
             yield Static(KEYS, id="review-keys", classes="dialog-keys")
         yield QuietFooter()
 
@@ -136,7 +139,7 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
             keys = f"{enter or 'enter: send'}   escape: back   {FIX_KEY}: trunk's domain"
         else:
             keys = f"{enter}   escape: back, nothing is lost" if enter else KEYS
-        self.query_one("#review-keys", Static).update(keys)
+        self.query_one("#review-keys", Static).update(shown(keys))
         if result.fix is not None:
             self.refresh_bindings()
 
@@ -158,7 +161,12 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
         table.add_column("After save", overflow="fold", ratio=3)
         for change in self.changes:
             mark = " ⚠" if change.warnings else ""
-            table.add_row(change.spec.label + mark, change.before, "→", change.after)
+            table.add_row(
+                shown_value(change.spec.label + mark),
+                shown_value(change.before),
+                "→",
+                shown_value(change.after),
+            )
         return table
 
     def _drift_table(self) -> Table:
@@ -177,7 +185,9 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
         table.add_column("", no_wrap=True)
         for drift in self.drift:
             note = "yours overwrites" if drift.yours else "not sent"
-            table.add_row(drift.label, drift.when_loaded, drift.now, note)
+            table.add_row(
+                shown_value(drift.label), shown_value(drift.when_loaded), shown_value(drift.now), note
+            )
         return table
 
     def _warnings(self) -> Text | None:
@@ -186,7 +196,7 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
             for change in self.changes
             for warning in change.warnings
         ]
-        return Text("\n".join(lines)) if lines else None
+        return shown("\n".join(printable(line) for line in lines)) if lines else None
 
     def action_confirm(self) -> None:
         # One confirmation, one POST: a second enter before the modal closes is ignored.
@@ -200,11 +210,12 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
         # A definite problem asks once more; enter there means no (the safe answer).
         from tui.screens.confirm import ConfirmScreen
 
-        first = problems[0].summary
-        detail = [f"✗ {p.check.label} — {p.summary}" for p in problems]
+        # The issuers' words, one line each: the question's own lines stay the only ones.
+        first = printable(problems[0].summary)
+        detail = [f"✗ {p.check.label} — {printable(p.summary)}" for p in problems]
         self.app.push_screen(
             ConfirmScreen(
-                f"{first[:1].upper()}{first[1:]}. Send anyway?",
+                f"{first[:1].upper()}{first[1:]}. Send anyway?",  # shown escaped there
                 "\n".join([*detail, "Nothing has been sent yet."]),
             ),
             lambda yes: self._answer(True) if yes else None,

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +17,9 @@ from textual.widgets import Checkbox, Input, Label, Static
 from tui.api.auth import SignedIn, fetch_profile, login
 from tui.api.failures import ApiFailure
 from tui.api.transport import token_problem
+from tui.printable import printable_lines
 from tui.widgets.quiet_footer import QuietFooter
+from tui.widgets.shown import shown
 from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 from tui.widgets.steady_input import SteadyInput
 
@@ -62,8 +65,8 @@ class SignInScreen(ModalScreen[SignedIn | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-dialog", classes="dialog"):
-            yield Static(f"Sign in to {self.target}", classes="dialog-title")
-            yield Static(self.reason, id="signin-reason")
+            yield Static(shown(f"Sign in to {self.target}"), classes="dialog-title")
+            yield Static(shown(self.reason), id="signin-reason")
             with Horizontal(classes="signin-row"):
                 yield Label("Email", classes="signin-label")
                 yield SteadyInput(id="signin-email", compact=True, placeholder="you@example.com")
@@ -110,7 +113,7 @@ class SignInScreen(ModalScreen[SignedIn | None]):
 
             problem = self.store.problem if self.store is not None else None
             note = problem.advice if problem is not None else NO_KEYRING_ADVICE
-            self.query_one("#signin-keyring-note", Static).update(note)
+            self.query_one("#signin-keyring-note", Static).update(shown(note))
 
     @on(Checkbox.Changed, "#signin-remember")
     def _remember_changed(self, event: Checkbox.Changed) -> None:
@@ -184,8 +187,11 @@ class SignInScreen(ModalScreen[SignedIn | None]):
                 problem = self.store.problem
                 why = problem.cause if problem is not None else "the keyring refused the token"
                 self.app.notify(
-                    f"{why[0].upper()}{why[1:]}: the token is kept for this session only.",
+                    printable_lines(
+                        f"{why[0].upper()}{why[1:]}: the token is kept for this session only."
+                    ),
                     severity="warning",
+                    markup=False,  # the keyring's own words are in it
                 )
         self.dismiss(signed)
 
@@ -193,6 +199,6 @@ class SignInScreen(ModalScreen[SignedIn | None]):
         self.dismiss(None)
 
 
-def _remember_label(on: bool) -> str:
+def _remember_label(on: bool) -> Text:
     """The checkbox's state in words too: its mark differs only by colour."""
-    return f"Remember in the OS keyring: {'yes' if on else 'no'}"
+    return Text(f"Remember in the OS keyring: {'yes' if on else 'no'}")

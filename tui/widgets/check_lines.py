@@ -1,7 +1,8 @@
 """The review's "will it work?" lines: one per check, "checking…" until it is answered.
 
 Symbol and word on every line (✓ ok, ✗ problem, ? not checked, … checking), so a
-verdict never rests on colour: the colour of the symbol is an extra cue only.
+verdict never rests on colour: the colour of the symbol is an extra cue only. What
+ElevenLabs and Sinch said (a message, a trunk's domain) is shown as plain text, escaped.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.checks.verdict import PENDING_SYMBOL, CheckId, CheckResult, TrunkDomainFix, Verdict
+from tui.printable import printable
+from tui.widgets.shown import shown
 
 SYMBOL_STYLES = {Verdict.OK: "green", Verdict.PROBLEM: "bold red", Verdict.NOT_CHECKED: "yellow"}
 
@@ -24,21 +27,21 @@ def result_rows(result: CheckResult, *, fix_key: str | None = None) -> list[tupl
     """(symbol, text) rows for one verdict: the headline, then what to do, then the fix."""
     verdict = result.verdict
     headline = Text()
-    headline.append(result.check.label, style="bold")
-    headline.append(f" — {verdict.value}: {result.summary}")
-    rows = [(Text(verdict.symbol, style=SYMBOL_STYLES[verdict]), headline)]
+    headline.append(printable(result.check.label), style="bold")
+    headline.append(printable(f" — {verdict.value}: {result.summary}"))
+    rows = [(shown(verdict.symbol, SYMBOL_STYLES[verdict]), headline)]
     if result.next_step:
-        rows.append((Text(""), Text(f"→ {result.next_step}", style="dim")))
+        rows.append((Text(""), shown(f"→ {result.next_step}", "dim")))
     if result.fix is not None and fix_key:
-        rows.append((Text(""), Text(f'{fix_key}: put "{result.fix.domain}" into the form')))
+        rows.append((Text(""), shown(f'{fix_key}: put "{result.fix.domain}" into the form')))
     return rows
 
 
 def pending_rows(check: CheckId) -> list[tuple[Text, Text]]:
     text = Text()
-    text.append(check.label, style="bold")
+    text.append(printable(check.label), style="bold")
     text.append(" — checking…")
-    return [(Text(PENDING_SYMBOL, style="dim"), text)]
+    return [(shown(PENDING_SYMBOL, "dim"), text)]
 
 
 class CheckLines(Static):
@@ -75,7 +78,7 @@ class CheckLines(Static):
         table.add_column(width=1, no_wrap=True)
         table.add_column(ratio=1, overflow="fold")
         if self.off is not None:
-            table.add_row(Text("?", style="yellow"), Text(self.off))
+            table.add_row(Text("?", style="yellow"), shown(self.off))
         else:
             for check in self.checks:
                 result = self.results.get(check)

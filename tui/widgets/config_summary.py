@@ -11,10 +11,14 @@ from textual.widgets import Static
 
 from tui.api.models import VoiceAiConfig
 from tui.form.summary import summary_items, unknown_items
+from tui.widgets.shown import shown_value
 
 
 class ConfigSummary(Static):
-    """Provider, configured flags, phone numbers and any fields this client does not know."""
+    """Provider, configured flags, phone numbers and any fields this client does not know.
+
+    Values and unknown fields' names are the server's: each is one plain line, escaped.
+    """
 
     def show_config(self, config: VoiceAiConfig | None) -> None:
         if config is None:
@@ -27,14 +31,19 @@ class ConfigSummary(Static):
         items = summary_items(config)
         half = (len(items) + 1) // 2
         for left, right in zip_longest(items[:half], items[half:], fillvalue=("", "")):
-            grid.add_row(f"{left[0]}:", left[1], f"{right[0]}:" if right[0] else "", right[1])
+            grid.add_row(
+                shown_value(f"{left[0]}:"),
+                shown_value(left[1]),
+                shown_value(f"{right[0]}:") if right[0] else "",
+                shown_value(right[1]),
+            )
         unknown = unknown_items(config)
         if not unknown:
             self.update(grid)
             return
         other = Text.assemble(
             ("Other fields (read-only): ", "bold"),
-            ", ".join(unknown),
+            shown_value(", ".join(unknown)),
             no_wrap=True,
             overflow="ellipsis",
         )

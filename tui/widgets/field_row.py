@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -13,6 +14,7 @@ from textual.widgets import Input, Label, Select, Static, Switch
 from tui.form.fields import PROVIDER_CHOICES, FieldKind, FieldSpec
 from tui.form.state import FormState, configured_status
 from tui.widgets.field_input import FieldInput
+from tui.widgets.shown import shown, shown_value
 
 NO_PROVIDER = ""
 """The select's value for "no provider" (``null`` on the wire): Select cannot hold ``None``."""
@@ -53,7 +55,7 @@ class FieldRow(Horizontal):
         self._built_with = form
 
     def compose(self) -> ComposeResult:
-        yield Label(self.spec.label, classes="field-label")
+        yield Label(shown(self.spec.label), classes="field-label")
         yield self._make_editor()
         yield Static("", classes="field-marker")
 
@@ -81,14 +83,16 @@ class FieldRow(Horizontal):
         return self.query_one(f"#field-{self.spec.wire_name}")
 
     @staticmethod
-    def _provider_options(loaded: str | None) -> list[tuple[str, str]]:
+    def _provider_options(loaded: str | None) -> list[tuple[Text, str]]:
+        """The known providers, and the server's own when it is another (its name shown
+        as plain text, escaped: a Select parses a ``str`` option as markup)."""
         choices = list(PROVIDER_CHOICES)
         if loaded and loaded not in choices:
             choices.append(loaded)
         # "clears it" only where there is something to clear: with none stored, choosing
         # none changes nothing, and the words would say otherwise.
         none = "none (clears it)" if loaded else "none"
-        return [(none, NO_PROVIDER), *((choice, choice) for choice in choices)]
+        return [(shown(none), NO_PROVIDER), *((shown_value(choice), choice) for choice in choices)]
 
     def show_state(self, form: FormState) -> None:
         """Put the form's value (and the server's status) into the widget, silently."""
@@ -139,7 +143,7 @@ class FieldRow(Horizontal):
         if self.warned:
             text = f"{text} ⚠".strip()
         # Fixed size (see .field-marker in app.tcss): no layout pass, no extra frame.
-        self.query_one(".field-marker", Static).update(text, layout=False)
+        self.query_one(".field-marker", Static).update(shown(text), layout=False)
 
     def on_mount(self) -> None:
         self._refresh_marker()

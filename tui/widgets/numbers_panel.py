@@ -18,6 +18,7 @@ from textual.widgets import Static
 from tui.numbers.search import SearchIndex, matching_rows
 from tui.numbers.view import detail_lines
 from tui.widgets.phone_numbers import PhoneNumbersTable
+from tui.widgets.shown import shown
 
 if TYPE_CHECKING:
     from tui.numbers.state import NumbersState
@@ -218,6 +219,8 @@ class NumbersPanel(Vertical):
 
 def _update(widget: Static, text: str) -> None:
     """Redraw only on a change (over SSH every redrawn line costs bytes), and without a
-    layout pass: every line of the panel has a fixed size."""
-    if str(widget.content) != text:
-        widget.update(text, layout=False)
+    layout pass: every line of the panel has a fixed size. The text may quote the server
+    (a refusal's message, a number, the filter as typed): plain, escaped."""
+    content = shown(text)
+    if str(widget.content) != content.plain:
+        widget.update(content, layout=False)

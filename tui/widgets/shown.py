@@ -13,12 +13,18 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from tui.printable import printable_lines
+from tui.printable import printable, printable_lines
 
 
 def shown(text: str, style: str | Style = "") -> Text:
     """``text`` as plain text (line breaks kept, everything else unsafe escaped)."""
     return Text(printable_lines(text), style=style)
+
+
+def shown_value(text: str, style: str | Style = "") -> Text:
+    """One value on one line: a line break in it is escaped too (``\\n``), so a table
+    cell, a summary entry or a title stays the one row it was laid out for."""
+    return Text(printable(text), style=style)
 
 
 def shown_line(*parts: str | tuple[str, str | Style]) -> Text:

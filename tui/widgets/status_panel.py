@@ -10,6 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui.api.failures import ApiFailure
+from tui.widgets.shown import shown_value
 
 
 class Tone(Enum):
@@ -40,16 +41,22 @@ class Outcome:
 
 
 class StatusPanel(Static):
-    """Last outcome first line bold with its symbol; the following lines explain."""
+    """Last outcome first line bold with its symbol; the following lines explain.
+
+    Every line may carry a server's or an issuer's words (an error message, a code, a
+    success message): each is shown as plain text on its own line, unsafe characters
+    escaped, a line break included, so a server's ``"\\n✓ Saved"`` cannot add a line.
+    """
 
     outcome: reactive[Outcome] = reactive(Outcome.of(Tone.INFO, "Starting…"), layout=True)
 
     def watch_outcome(self, outcome: Outcome) -> None:
         for tone in Tone:
             self.set_class(tone is outcome.tone, f"-{tone.name.lower()}")
-        text = Text()
         first, *rest = outcome.lines or ("",)
-        text.append(f"{outcome.tone.value} {first}", style="bold")
+        text = Text()  # no style of its own: only the first line is bold
+        text.append_text(shown_value(f"{outcome.tone.value} {first}", "bold"))
         for line in rest:
-            text.append("\n" + line)
+            text.append("\n")
+            text.append_text(shown_value(line))
         self.update(text)

@@ -1,10 +1,36 @@
-"""Textual's one-line input, with a cursor that does not blink."""
+"""Textual's one-line input, with a cursor that does not blink and a value shown safely."""
 
 from __future__ import annotations
 
+import re
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.text import Text
 from textual import events
+from textual.geometry import clamp
 from textual.reactive import reactive
 from textual.widgets import Input
+
+from tui.printable import UNSAFE
+
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+"""Unicode's control pictures: ␛ for ESC, ␉ for a tab, ␡ for DEL."""
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    return _PICTURES.get(ord(match.group()), "\ufffd")
+
+
+def on_screen(value: str) -> str:
+    """``value`` as an input draws it: each unsafe character one visible cell (``␛``,
+    ``�``), so the text is never a terminal sequence and every character keeps its own
+    cell, which the cursor, the selection and a click count by.
+
+    Not :func:`~tui.printable.printable`'s ``\\x1b``: four cells for one character
+    would put the cursor elsewhere than the character it edits. The value itself is
+    unchanged; the review and the summary show it escaped in full.
+    """
+    return value if value.isprintable() else UNSAFE.sub(_stand_in, value)
 
 
 class SteadyInput(Input):
@@ -14,10 +40,35 @@ class SteadyInput(Input):
     as idle output per second), and it makes a screenshot depend on when it was taken.
     A steady cursor is as easy to find and costs nothing while the user reads.
 
-    It also edits in the order the keys were typed: see :meth:`_on_key`.
+    It also edits in the order the keys were typed: see :meth:`_on_key`. And it draws
+    its value through :func:`on_screen`: a value from the server (a trunk ID) holding
+    ``ESC ] 52`` would otherwise be written to the terminal as it is, on every frame.
     """
 
     cursor_blink = reactive(False, init=False)
+
+    @property
+    def _value(self) -> Text:
+        """What Input renders (and measures its width by): the value, shown safely."""
+        if self.password:
+            return super()._value
+        text = Text(on_screen(self.value), no_wrap=True, overflow="ignore", end="")
+        return self.highlighter(text) if self.highlighter is not None else text
+
+    def _position_to_cell(self, position: int) -> int:
+        """Where the cursor is drawn: counted in the cells the value is drawn with."""
+        return cell_len(on_screen(self.value[:position]))
+
+    def _cell_offset_to_index(self, offset: int) -> int:
+        """Which character a click lands on, counted as :meth:`_position_to_cell` does."""
+        cell_offset = 0
+        offset += self.scroll_offset.x
+        for index, char in enumerate(on_screen(self.value)):
+            cell_width = get_character_cell_size(char)
+            if cell_offset <= offset < cell_offset + cell_width:
+                return index
+            cell_offset += cell_width
+        return clamp(offset, 0, len(self.value))
 
     async def _on_key(self, event: events.Key) -> None:
         """Run this input's own editing keys (backspace, ctrl+k, ←, …) as they arrive.
