@@ -248,6 +248,8 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
             line.set_class(help_text.startswith("⚠"), "-warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reload" and self.busy == "loading":
+            return True  # a load that hangs is cancelled and sent again
         if action in ("review", "reload") and self.busy:
             return None  # shown, but greyed out: one request at a time
         if action == "toggle_reveal":
@@ -364,6 +366,12 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
             raise
 
     def action_reload(self) -> None:
+        """Load again: asks first when edits would be lost. During a load, the request in
+        flight is cancelled (the worker is exclusive) and sent again, without asking: the
+        form is only replaced when an answer arrives, and that was decided already."""
+        if self.busy == "loading":
+            self.load_config()
+            return
         if self.busy:
             return
         if self.unsaved_count:
@@ -382,18 +390,26 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
 
     # ----- I/O (workers) ---------------------------------------------------------
 
+    _loads = 0
+    """Loads started: a cancelled one leaves ``busy`` to the load that replaced it."""
+
     @work(exclusive=True, group="api")
     async def load_config(self) -> None:
+        self._loads += 1
+        this_load = self._loads
         if not await self._token_ready():
+            if self.busy == "loading":
+                self.busy = ""  # a load this one cancelled left it
             return
         self.busy = "loading"
         self.status.outcome = Outcome.of(
             Tone.BUSY, f"Loading the configuration from {self.app.target_label}…"
         )
         try:
-            result = await self.app.client.load()
+            result = await self.app.client.load()  # cancelling the worker cancels it too
         finally:
-            self.busy = ""
+            if self._loads == this_load:  # not replaced by a newer load meanwhile
+                self.busy = ""
         loaded = self._show_load(result)
         if loaded:
             await self._who_is_signed_in(loaded)
