@@ -297,3 +297,31 @@ def test_show_settings_prints_sources_and_never_the_token(
     assert "found  (TETHER_TOKEN)" in out
     assert "(none on this host)" in out
     assert TOKEN not in out
+
+
+HOSTILE = "\x1b]52;c;Y3VybCB8IHNo\x07\x1b[2J\u202e"
+SHOWN_HOSTILE = "\\x1b]52;c;Y3VybCB8IHNo\\x07\\x1b[2J\\u202e"
+
+
+def test_an_error_quoting_what_was_typed_shows_it_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """argparse and our own errors quote the argument: shown, never obeyed."""
+    assert exit_code(["--profile", HOSTILE]) == 2
+    err = capsys.readouterr().err
+    assert SHOWN_HOSTILE in err
+    assert "\x1b" not in err and "\u202e" not in err
+    assert exit_code(["--timeout", HOSTILE]) == 2
+    err = capsys.readouterr().err
+    assert "\\x1b]52" in err and "\x1b" not in err
+
+
+def test_show_settings_escapes_a_value_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_keyring(monkeypatch, fail.Keyring())
+    monkeypatch.setenv("TETHER_URL", f"https://tether.example.com/{HOSTILE}")
+    assert main(["--show-settings"]) == 0
+    out = capsys.readouterr().out
+    assert SHOWN_HOSTILE in out
+    assert "\x1b" not in out and "\u202e" not in out

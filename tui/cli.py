@@ -39,8 +39,19 @@ def megabytes(text: str) -> int:
     return int(text.strip())
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose messages quote what was typed (``invalid choice: '…'``) and
+    whose errors here quote config values and entries: written escaped, so an argument
+    or a value holding an escape sequence is shown, not obeyed (subparsers inherit it)."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        from tui.printable import printable_lines
+
+        super()._print_message(printable_lines(message) if message else message, file)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tether-voice",
         description="View and edit a Tether organization's Voice AI configuration.",
         epilog=(
@@ -147,6 +158,12 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="seed N phone numbers in all, to try the numbers table at scale",
+    )
+    demo.add_argument(
+        "--hostile",
+        action="store_true",
+        help="every string the servers answer carries markup, terminal escapes and format "
+        "fields, to test a client (use a terminal you can close)",
     )
     demo.add_argument(
         "--tether-only",
@@ -266,16 +283,20 @@ def _run_demo_server(parser: argparse.ArgumentParser, args: argparse.Namespace) 
                 args.delay,
                 args.empty,
                 args.numbers,
+                args.hostile,
             )
         return 0
     with doing("running the demo servers (they have stopped)"):
-        serve_stack_cli(args.host, args.port, args.fault, args.delay, args.empty, args.numbers)
+        serve_stack_cli(
+            args.host, args.port, args.fault, args.delay, args.empty, args.numbers, args.hostile
+        )
     return 0
 
 
 def _run_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Delete the stored token and say exactly what happened (nothing stored is fine)."""
     from tui.auth.token_store import TokenStore
+    from tui.script.render import emit
     from tui.settings import ConfigError, load_settings, normalized_url
 
     if args.profile:
@@ -298,21 +319,21 @@ def _run_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         entry = settings.token_entry
     store = TokenStore()
     env_note = (
-        "\nTETHER_TOKEN is still set in this shell: unset it to stop using that token."
+        ["TETHER_TOKEN is still set in this shell: unset it to stop using that token."]
         if os.environ.get("TETHER_TOKEN", "").strip()
-        else ""
+        else []
     )
     if not store.available():
         problem = store.problem
         if problem is not None and problem.kind != "none":  # timed out, failed, prompts
             _fail(parser, f"{problem.cause}: nothing was removed for '{entry}'.")
-        print(f"No keyring backend here: nothing was stored for '{entry}'.{env_note}")
+        emit(f"No keyring backend here: nothing was stored for '{entry}'.", *env_note)
         return 0
     backend = store.backend_name()
     if store.load(entry) is None:
         if store.problem is not None:  # the keyring failed or hung while looking
             _fail(parser, f"{store.problem.cause}: nothing was removed for '{entry}'.")
-        print(f"No token is stored for '{entry}' in the keyring ({backend}).{env_note}")
+        emit(f"No token is stored for '{entry}' in the keyring ({backend}).", *env_note)
         return 0
     if not store.delete(entry):
         problem = store.problem
@@ -322,12 +343,9 @@ def _run_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
                 f"{problem.cause}: whether the token for '{entry}' was removed is unknown; "
                 "run logout again to check.",
             )
-        print(
-            f"Could not remove the token for '{entry}' from the keyring ({backend}).",
-            file=sys.stderr,
-        )
+        emit(f"Could not remove the token for '{entry}' from the keyring ({backend}).", err=True)
         return 1
-    print(f"Removed the token stored for '{entry}' from the keyring ({backend}).{env_note}")
+    emit(f"Removed the token stored for '{entry}' from the keyring ({backend}).", *env_note)
     return 0
 
 
@@ -337,13 +355,14 @@ def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     from tui.auth.keyring_calls import DEADLINE_ENV
     from tui.auth.token_source import pick_token
     from tui.auth.token_store import TokenStore
+    from tui.script.render import emit
     from tui.settings import ConfigError, load_settings
 
     try:
         settings = load_settings(_flags(args), os.environ)
     except ConfigError as exc:
         _fail(parser, str(exc))
-    print(f"config file: {settings.config_path}")
+    lines = [f"config file: {settings.config_path}"]
     rows = [*settings.rows()]
     store = TokenStore()
     entry = settings.token_entry
@@ -359,13 +378,14 @@ def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     rows.append(("keyring_timeout", f"{store.deadline:g} s", deadline_from))
     width = max(len(name) for name, _value, _source in rows)
     for name, value, origin in rows:
-        print(f"  {name:<{width}}  {value}" + (f"  ({origin})" if origin else ""))
+        lines.append(f"  {name:<{width}}  {value}" + (f"  ({origin})" if origin else ""))
     reason = (
         insecure_url_reason(settings.url, settings.allow_insecure_http) if settings.url else None
     )
     for problem in (reason, settings.issuer_url_problem()):
         if problem:
-            print(f"warning: {problem}")
+            lines.append(f"warning: {problem}")
+    emit(*lines)
     return 0
 
 
