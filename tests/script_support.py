@@ -29,7 +29,13 @@ def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     The credential checks' issuers point at a refused loopback port: no test ever asks
     the real ElevenLabs or Sinch, even one that forgets to point them at the stand-ins.
     """
-    for name in ("TETHER_URL", "TETHER_TOKEN", "TETHER_PROFILE", "TETHER_VOICE_CONFIG"):
+    for name in (
+        "TETHER_URL",
+        "TETHER_TOKEN",
+        "TETHER_PROFILE",
+        "TETHER_VOICE_CONFIG",
+        "TETHER_VOICE_MAX_ANSWER_MB",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name in (
         "TETHER_VOICE_ELEVENLABS_URL",
