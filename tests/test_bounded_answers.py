@@ -34,10 +34,15 @@ from tui.api.client import ConnectionSettings, VoiceConfigClient
 from tui.api.exchange import Answer, AnswerLimits, exchange, open_client
 from tui.api.failures import (
     APP_WORDING,
+    CODE_LIMIT,
+    DETAILS_LIMIT,
+    SAID_LIMIT,
     SCRIPT_WORDING,
     ApiFailure,
     FailureKind,
     Operation,
+    from_error_status,
+    redirect_failure,
     retry_after_seconds,
     status_hint,
 )
@@ -687,3 +692,30 @@ async def test_a_charset_that_is_no_text_encoding_is_read_as_utf8(server: Hostil
     config = await CALLS["GET config"](settings_for(server))
     assert not isinstance(config, ApiFailure), config
     assert config.ai_voice_provider == "elevenlabs"
+
+
+# --- a server's words, quoted in a failure, stay short ----------------------------------
+
+
+def test_a_servers_words_in_a_failure_are_bounded() -> None:
+    """A megabyte of message, code or details would push the next step off the panel."""
+    payload = {
+        "error": {
+            "code": "C" * 10_000,
+            "message": "m" * 1_000_000,
+            "details": [{"field": "f", "message": "d" * 5_000}] * 1_000,
+        },
+        "code": "E" * 10_000,
+    }
+    failure = from_error_status(400, Operation.SAVE, payload, "", "application/json")
+    assert failure.error is not None and len(failure.error) == SAID_LIMIT
+    assert failure.error.endswith("…")
+    assert failure.error_code is not None and len(failure.error_code) == CODE_LIMIT
+    assert failure.code is not None and len(failure.code) == CODE_LIMIT
+    assert len(failure.details) == DETAILS_LIMIT + 1
+    assert failure.details[-1] == f"… and {1_000 - DETAILS_LIMIT} more"
+    assert sum(len(line) for line in failure.lines()) < 5_000
+    plain = from_error_status(500, Operation.LOAD, {"error": "x" * 50_000}, "", "application/json")
+    assert plain.error is not None and len(plain.error) == SAID_LIMIT
+    moved = redirect_failure(Operation.LOAD, 302, "https://elsewhere/" + "p" * 50_000)
+    assert len(moved.summary) < SAID_LIMIT + 50

@@ -293,6 +293,28 @@ def _short(value: Any) -> str:
     return " ".join(text[:1000].split())[:200]
 
 
+SAID_LIMIT = 400
+"""Most characters of a server's message kept in a failure; codes keep :data:`CODE_LIMIT`,
+and at most :data:`DETAILS_LIMIT` details are kept. A server's words are quoted to explain
+a failure, and a megabyte of them would push the next step off the status panel."""
+CODE_LIMIT = 100
+DETAILS_LIMIT = 10
+
+
+def _capped(text: str | None, limit: int) -> str | None:
+    """``text`` cut to ``limit`` characters, ending in "…" when it was longer."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
+
+def _details(details: list[Any]) -> tuple[str, ...]:
+    shown = [_detail_text(detail) for detail in details[:DETAILS_LIMIT]]
+    if len(details) > DETAILS_LIMIT:
+        shown.append(f"… and {len(details) - DETAILS_LIMIT} more")
+    return tuple(shown)
+
+
 def _detail_text(detail: Any) -> str:
     """One structured-error detail as a line: ``field: message`` when it has those."""
     if not isinstance(detail, dict):
@@ -363,10 +385,10 @@ def from_error_status(
             summary,
             hint,
             status=status,
-            error=error.message,
-            error_code=error.code,
-            details=tuple(_detail_text(detail) for detail in error.details),
-            code=envelope.code,
+            error=_capped(error.message, SAID_LIMIT),
+            error_code=_capped(error.code, CODE_LIMIT),
+            details=_details(error.details),
+            code=_capped(envelope.code, CODE_LIMIT),
         )
     return ApiFailure(
         FailureKind.HTTP_STATUS,
@@ -374,8 +396,8 @@ def from_error_status(
         summary,
         hint,
         status=status,
-        error=error or envelope.message,
-        code=envelope.code,
+        error=_capped(error or envelope.message, SAID_LIMIT),
+        code=_capped(envelope.code, CODE_LIMIT),
     )
 
 
@@ -452,7 +474,8 @@ def redirect_failure(operation: Operation, status: int, location: str | None) ->
     return ApiFailure(
         FailureKind.REDIRECT,
         operation,
-        f"HTTP {status}: the server redirects to {location or 'an unnamed location'}",
+        f"HTTP {status}: the server redirects to "
+        f"{_capped(location, SAID_LIMIT) or 'an unnamed location'}",
         f"For safety {what} not sent on to another location: fix the instance URL (--url).",
         status=status,
     )
