@@ -342,6 +342,9 @@ async def test_ctrl_r_during_a_slow_first_load_cancels_it_and_loads_again(
     app = plain_app(demo_server)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: "Loading" in status_text(pilot))
+        # The slow GET has reached the server: cancelled before that, the delay would
+        # fall on the next GET instead (as a loaded machine once showed).
+        await until(pilot, lambda: not demo_server.faults.snapshot())
         started = time.monotonic()
         await pilot.press("ctrl+r")
         await until(pilot, lambda: "Loaded the configuration" in status_text(pilot), SLOW - 2)
@@ -351,6 +354,36 @@ async def test_ctrl_r_during_a_slow_first_load_cancels_it_and_loads_again(
         await pilot.pause()
         assert "Loaded the configuration" in status_text(pilot), "no stale Loading… after"
         assert editor(pilot).busy == ""
+
+
+async def test_quitting_during_a_slow_load_ends_cleanly(demo_server: DemoServer) -> None:
+    """The cancelled load unlocks the form as it ends, after the form is gone: no
+    ``NoMatches`` traceback (a CI run showed one when a test ended mid-load)."""
+    demo_server.inject(Fault.DELAY, method="GET", delay_seconds=SLOW)
+    app = plain_app(demo_server)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: "Loading" in status_text(pilot))
+        await until(pilot, lambda: not demo_server.faults.snapshot())
+        started = time.monotonic()
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: not app.is_running, SLOW - 2)
+    assert time.monotonic() - started < SLOW - 2
+    assert app.return_code in (0, None)
+
+
+async def test_an_app_taken_down_mid_load_ends_without_a_worker_error(
+    demo_server: DemoServer,
+) -> None:
+    """Taken down another way (an exception, as a failing test does), the screen's
+    widgets go before the load worker's cleanup runs: it must find no form and leave
+    quietly, not raise ``NoMatches`` (seen in a CI run)."""
+    demo_server.inject(Fault.DELAY, method="GET", delay_seconds=SLOW)
+    app = plain_app(demo_server)
+    with pytest.raises(RuntimeError, match="mid-load"):
+        async with app.run_test(size=(100, 32)) as pilot:
+            await until(pilot, lambda: "Loading" in status_text(pilot))
+            await until(pilot, lambda: not demo_server.faults.snapshot())
+            raise RuntimeError("taken down mid-load")
 
 
 async def test_ctrl_r_during_a_reload_that_then_fails_keeps_the_edits(
@@ -365,6 +398,7 @@ async def test_ctrl_r_during_a_reload_that_then_fails_keeps_the_edits(
         demo_server.inject(Fault.SERVER_ERROR_STRING, method="GET")
         await pilot.press("ctrl+r", "y")
         await until(pilot, lambda: "Loading" in status_text(pilot))
+        await until(pilot, lambda: len(demo_server.faults.snapshot()) == 1)  # the slow GET is in
         await pilot.press("ctrl+r")  # asks nothing more: the reload was agreed already
         await until(
             pilot, lambda: "Reload failed (form unchanged)" in status_text(pilot), SLOW - 2

@@ -206,7 +206,10 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
 
     def _set_form_enabled(self, enabled: bool) -> None:
         """Lock or unlock the form, putting focus back where it was after a lock."""
-        form = self.query_one("#form")
+        forms = self.query("#form")
+        if not forms:
+            return  # the screen is being taken down: a load cancelled as the app exits
+        form = forms.first()
         if not form.visible:
             return  # not loaded yet: nothing on screen to edit, nothing to lock
         if not enabled and not form.disabled and self.focused is not None:
