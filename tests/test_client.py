@@ -233,3 +233,27 @@ async def test_a_save_cut_off_after_connecting_has_an_unknown_outcome(
     refused = await save(ConnectionSettings(REFUSED_URL, SecretStr("t")), SaveRequest())
     assert isinstance(refused, ApiFailure)
     assert "may or may not" not in refused.hint  # never connected: certainly not applied
+
+
+async def test_a_host_name_that_does_not_resolve_is_said_in_words() -> None:
+    """The resolver's code is negative: ``os.strerror(-2)`` would say "Unknown error -2"."""
+    import socket
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        try:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        except socket.gaierror as exc:
+            raise httpx.ConnectError("[Errno -2] Name or service not known") from exc
+
+    client = VoiceConfigClient(
+        ConnectionSettings("https://tether.example", SecretStr("tok")),
+        transport=httpx.MockTransport(handler),
+    )
+    failure = await client.load()
+    await client.aclose()
+    assert isinstance(failure, ApiFailure)
+    assert failure.summary == (
+        "Could not reach tether.example:443: the host name did not resolve "
+        "(Name or service not known)"
+    )
+    assert "Unknown error" not in failure.summary

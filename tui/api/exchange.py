@@ -32,6 +32,7 @@ import asyncio
 import logging
 import os
 import re
+import socket
 import time
 import weakref
 from collections.abc import Mapping
@@ -385,10 +386,14 @@ def transport_reason(exc: httpx.TransportError) -> str:
     """The most specific reason in the exception chain: the OS's words when there are some.
 
     httpx says "All connection attempts failed"; the ``OSError`` underneath says
-    "Connection refused" or "Name or service not known", which is what the user needs.
+    "Connection refused", which is what the user needs. A resolver's error (``gaierror``)
+    carries a negative code that ``os.strerror`` calls "Unknown error -2": it is said in
+    words instead.
     """
     seen: BaseException | None = exc
     while seen is not None:
+        if isinstance(seen, socket.gaierror):  # its errno is the resolver's, not the OS's
+            return f"the host name did not resolve ({seen.strerror or 'no address'})"
         if isinstance(seen, OSError) and seen.errno:
             return os.strerror(seen.errno)
         if isinstance(seen, OSError) and seen.strerror:
