@@ -7,7 +7,7 @@ import pytest
 from pydantic import SecretStr
 
 from tui.api.client import ConnectionSettings, VoiceConfigClient
-from tui.api.failures import ApiFailure, FailureKind, Operation
+from tui.api.failures import SCRIPT_WORDING, ApiFailure, FailureKind, Operation
 from tui.api.models import SaveRequest, SaveSuccess, VoiceAiConfig
 from tui.demo.faults import Fault
 from tui.demo.scenarios import REFUSED_URL
@@ -230,6 +230,10 @@ async def test_a_save_cut_off_after_connecting_has_an_unknown_outcome(
     dropped = await save(superadmin, SaveRequest(generateToolSecret=True))
     assert isinstance(dropped, ApiFailure)
     assert "may or may not have been applied" in dropped.hint
+    # ctrl+r would offer to discard the edits; ctrl+s re-reads and keeps them (issue 18, 6)
+    assert "review again (ctrl+s)" in dropped.hint and "ctrl+r" not in dropped.hint
+    assert "Your edits are kept." in dropped.hint
+    assert "run `tether-voice show` to check" in dropped.hint_in(SCRIPT_WORDING)
     refused = await save(ConnectionSettings(REFUSED_URL, SecretStr("t")), SaveRequest())
     assert isinstance(refused, ApiFailure)
     assert "may or may not" not in refused.hint  # never connected: certainly not applied

@@ -73,6 +73,9 @@ class Wording:
     """
 
     reload: str
+    check_save: str
+    """After a save whose outcome is unknown: how to see what the server holds now,
+    without losing the edits (the app's reload would offer to discard them)."""
     reload_to_try_again: str
     then_reload: str
     retry_load: str
@@ -86,6 +89,10 @@ class Wording:
 
 APP_WORDING = Wording(
     reload="reload (ctrl+r)",
+    check_save=(
+        "review again (ctrl+s), which re-reads the server and shows what it holds now "
+        "before anything is sent"
+    ),
     reload_to_try_again="reload (ctrl+r) to try again",
     then_reload="Then reload (ctrl+r).",
     retry_load="retry (ctrl+r)",
@@ -98,6 +105,7 @@ APP_WORDING = Wording(
 )
 SCRIPT_WORDING = Wording(
     reload="run `tether-voice show`",
+    check_save="run `tether-voice show` to check before saving again",
     reload_to_try_again="run the command again",
     then_reload="Then run the command again.",
     retry_load="retry (run the command again)",
@@ -266,8 +274,7 @@ def timeout_hint(operation: Operation) -> str:
         return "The server may be slow or unreachable: try again, or raise --timeout."
     if operation is Operation.SAVE:
         return (
-            "The save may or may not have been applied: {reload} to check before "
-            "saving again." + _KEPT
+            "The save may or may not have been applied: {check_save}." + _KEPT
         )
     if operation is Operation.TOGGLE:
         return "The toggle may or may not have been applied: {settle_toggle}." + _kept(operation)
@@ -402,7 +409,7 @@ def from_error_status(
 
 
 _UNKNOWN_OUTCOME = {
-    Operation.SAVE: " The save may have been applied: {reload} to check.",
+    Operation.SAVE: " The save may have been applied: {check_save}.",
     Operation.TOGGLE: " The toggle may have been applied: {settle_toggle}.",
 }
 """After a write whose answer could not be read: it was sent, so it may have been applied."""
