@@ -303,7 +303,19 @@ async def test_failed_reload_keeps_the_edits(demo_server: DemoServer) -> None:
         await pilot.press("ctrl+r", "y")
         await settle(pilot)
         assert "Reload failed (form unchanged)" in status_text(pilot)
+        assert "Your edits are kept." in status_text(pilot)
         assert widget_values(pilot) == before
+
+
+async def test_a_failed_first_load_promises_no_edits(demo_server: DemoServer) -> None:
+    """Nothing loaded, nothing typed: "Your edits are kept" would be an empty promise."""
+    demo_server.inject(Fault.SERVER_ERROR_STRING, method="GET")
+    async with make_app(demo_server).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = status_text(pilot)
+        assert "Load failed: HTTP 500" in text
+        assert "retry (ctrl+r)" in text
+        assert "edits" not in text
 
 
 async def test_quit_with_unsaved_changes_asks_and_no_keeps_editing(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import reprlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import Enum
@@ -103,6 +103,9 @@ APP_WORDING = Wording(
     kept=" Your edits are kept.",
     toggle_kept=" It stays pending for a retry.",
 )
+NOTHING_TO_KEEP = replace(APP_WORDING, kept="")
+"""The app's words while nothing is loaded: no form yet, so "Your edits are kept" would
+promise something that is not there."""
 SCRIPT_WORDING = Wording(
     reload="run `tether-voice show`",
     check_save="run `tether-voice show` to check before saving again",

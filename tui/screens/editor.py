@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from tui.api.failures import ApiFailure
+from tui.api.failures import NOTHING_TO_KEEP, ApiFailure
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
@@ -420,8 +420,11 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
     def _show_load(self, result: VoiceAiConfig | ApiFailure) -> str | None:
         """Show a load's outcome; the status line when it succeeded, else None."""
         if isinstance(result, ApiFailure):
-            prefix = "Load failed: " if self.form is None else "Reload failed (form unchanged): "
-            self.status.outcome = Outcome.failure(result, prefix)
+            if self.form is None:  # nothing loaded, so nothing typed: no edits to keep
+                outcome = Outcome.failure(result, "Load failed: ", NOTHING_TO_KEEP)
+            else:
+                outcome = Outcome.failure(result, "Reload failed (form unchanged): ")
+            self.status.outcome = outcome
             if result.status == 401:
                 self.request_sign_in(UNAUTHORIZED_REASON, retry=self.load_config)
             return None

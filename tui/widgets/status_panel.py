@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from tui.api.failures import ApiFailure
+from tui.api.failures import APP_WORDING, ApiFailure, Wording
 from tui.widgets.shown import shown_value
 
 
@@ -33,8 +33,10 @@ class Outcome:
         return cls(tone, lines)
 
     @classmethod
-    def failure(cls, failure: ApiFailure, prefix: str = "") -> Outcome:
-        lines = failure.lines()
+    def failure(
+        cls, failure: ApiFailure, prefix: str = "", wording: Wording = APP_WORDING
+    ) -> Outcome:
+        lines = failure.lines(wording)
         if prefix:
             lines[0] = f"{prefix}{lines[0]}"
         return cls(Tone.ERROR, tuple(lines))
