@@ -194,7 +194,7 @@ def test_set_json_reports_review_checks_and_outcome(cli: Cli, stack: DemoStack) 
     )
     assert report["webhook"]["reason"] == "attached"
     assert report["notices"] == ["elevenlabsApiKey: value read from standard input"]
-    assert result.err.count("\n") == 2, "only the two progress lines"
+    assert result.err == "", "--json: stderr is for the one JSON error object only"
     assert el.GOOD_KEY not in result.both
 
 
@@ -204,7 +204,7 @@ def test_set_json_with_a_problem(cli: Cli, stack: DemoStack) -> None:
     report = json.loads(result.out)
     assert report["sent"] is False
     assert report["checks"][0]["reason"] == "invalid_api_key"
-    error = json.loads(result.err.splitlines()[-1])["error"]
+    error = json.loads(result.err)["error"]  # all of stderr: no progress line before it
     assert (error["exitCode"], error["kind"]) == (5, "check problem")
 
 

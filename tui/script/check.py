@@ -178,7 +178,9 @@ def _ask(
         form = form.with_value(arg.spec.wire_name, arg.value)
     if where is not None:
         out.note(f"notice: the trunk identifiers not given are the ones stored at {where}")
-    results = run_blocking(plan_checks(form, probe_writes=settings.probe_writes), settings)
+    results = run_blocking(
+        plan_checks(form, probe_writes=settings.probe_writes), settings, out.progress
+    )
     out.report.update(
         tether=where,
         checks=results_json(results, form),

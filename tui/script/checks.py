@@ -8,12 +8,11 @@ answered (so two runs diff cleanly), next steps as commands rather than keys.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui.checks.verdict import CheckId, CheckResult, Verdict
-from tui.script.render import emit
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -25,23 +24,28 @@ if TYPE_CHECKING:
 HEADING = "Checks (asked from this machine):"
 
 
-def run_blocking(plan: CheckPlan, settings: CheckSettings) -> list[CheckResult]:
-    """Every line of ``plan``, asked of the issuers in parallel, within their deadline."""
+def run_blocking(
+    plan: CheckPlan, settings: CheckSettings, progress: Callable[[str], None]
+) -> list[CheckResult]:
+    """Every line of ``plan``, asked of the issuers in parallel, within their deadline;
+    ``progress`` is told whom it asks (a person waits; ``--json`` keeps stderr for JSON)."""
     from tui.api.checks import run_checks
 
     if plan.to_ask:
         issuers = " and ".join(
             sorted({check.issuer for check in plan.to_ask}, key=["ElevenLabs", "Sinch"].index)
         )
-        emit(f"Checking with {issuers}…", err=True)
+        progress(f"Checking with {issuers}…")
     return asyncio.run(run_checks(plan, settings, lambda result: None))
 
 
-def webhook_blocking(key: SecretStr, settings: CheckSettings) -> CheckResult:
+def webhook_blocking(
+    key: SecretStr, settings: CheckSettings, progress: Callable[[str], None]
+) -> CheckResult:
     """After a save: the post-call webhook, looked at a few times over some seconds."""
     from tui.api.checks import check_webhook
 
-    emit("Checking ElevenLabs' post-call webhook…", err=True)
+    progress("Checking ElevenLabs' post-call webhook…")
     return asyncio.run(check_webhook(key, settings))
 
 

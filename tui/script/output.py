@@ -47,6 +47,12 @@ class ScriptOutput:
         else:
             emit(*lines, err=True)
 
+    def progress(self, line: str) -> None:
+        """What the command is doing while a person waits: stderr in text mode; nothing
+        with ``--json``, whose stderr carries only the one JSON error object, if any."""
+        if not self.json_output:
+            emit(line, err=True)
+
     def usage(self, message: str) -> ExitCode:
         if self.json_output:
             json_error(ExitCode.USAGE, "usage", [message])

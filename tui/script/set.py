@@ -302,7 +302,7 @@ def _checks(target: Target, form: FormState, out: ScriptOutput) -> list[CheckRes
     plan = plan_checks(form, probe_writes=settings.probe_writes)
     if plan.is_empty:
         return []
-    results = run_blocking(plan, settings)
+    results = run_blocking(plan, settings, out.progress)
     out.report["checks"] = results_json(results, form)
     out.out(HEADING, *result_lines(results, form))
     out.note(*warning_lines(results))
@@ -319,7 +319,8 @@ def _webhook(target: Target, form: FormState, out: ScriptOutput) -> None:
     settings = target.checks
     if settings is None or not settings.enabled or not form.is_changed("elevenlabsApiKey"):
         return
-    result = webhook_blocking(SecretStr(str(form.plain_value("elevenlabsApiKey"))), settings)
+    key = SecretStr(str(form.plain_value("elevenlabsApiKey")))
+    result = webhook_blocking(key, settings, out.progress)
     out.report["webhook"] = result.as_json()
     line = f"{result.verdict.symbol} {result.check.label}: {result.summary}"
     if result.verdict is Verdict.OK:
