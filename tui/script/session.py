@@ -50,12 +50,21 @@ class Target:
             self.demo = None
 
 
-NO_TOKEN = (
-    "No token for '{entry}'. Set TETHER_TOKEN to a superadmin's bearer token (from your "
-    "secret manager, not typed on the command line), or sign in once with the app "
-    "(tether-voice{profile}) and remember the token in the OS keyring. "
-    "A script never asks for a password."
-)
+def no_token(entry: str, profile: str | None, keyring_here: bool) -> str:
+    """Why a script cannot start without a token, and the ways to give one that work on
+    this host: the keyring is suggested only where there is one."""
+    remember = (
+        ", or sign in once with the app "
+        f"(tether-voice{f' --profile {profile}' if profile else ''}) and remember the "
+        "token in the OS keyring"
+        if keyring_here
+        else ": this host has no OS keyring to remember one in"
+    )
+    return (
+        f"No token for '{entry}'. Set TETHER_TOKEN to a superadmin's bearer token (from "
+        f"your secret manager, not typed on the command line){remember}. "
+        "A script never asks for a password."
+    )
 
 
 def open_target(
@@ -98,8 +107,8 @@ def open_target(
         # Timed out, failed or would prompt: say so, and how to do without it.
         raise UsageError(f"{store.problem.cause}; set TETHER_TOKEN to skip it.")
     if plan.token is None:
-        profile = f" --profile {plan.settings.profile}" if plan.settings.profile else ""
-        raise UsageError(NO_TOKEN.format(entry=plan.token_entry, profile=profile))
+        keyring_here = store.problem is None or store.problem.kind != "none"
+        raise UsageError(no_token(plan.token_entry, plan.settings.profile, keyring_here))
     return Target(plan.connection(), checks=plan.settings.checks())
 
 
