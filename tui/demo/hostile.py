@@ -64,11 +64,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.demo.elevenlabs import ElevenLabsStandIn
-from tui.demo.loopback import JsonHandler, LogHook, RouteTable
+from tui.demo.loopback import JsonHandler, RouteTable
 from tui.demo.numbers_data import DemoAgent, NumbersData
 from tui.demo.numbers_routes import TOGGLE_PATH
 from tui.demo.server import CONFIG_PATH, TETHER_ROUTES, DemoServer, bearer_user
-from tui.demo.sinch import SinchAuthStandIn, SinchEstStandIn, SinchState
+from tui.demo.sinch import SinchAuthStandIn, SinchEstStandIn
 from tui.demo.state import DemoState, InvalidUpdate
 
 __all__ = [
@@ -302,9 +302,12 @@ class _Hostile:
     hostility: Hostility
     redirects: _Redirects
 
-    def _setup(self, hostility: Hostility | None) -> None:
+    def __init__(self, *args: Any, hostility: Hostility | None = None, **kwargs: Any) -> None:
+        """The server's own arguments, and ``hostility`` (default: every kind). Set before
+        the server's constructor runs: it builds the default state from it."""
         self.hostility = hostility or Hostility()
         self.redirects = _Redirects()
+        super().__init__(*args, **kwargs)
 
     def redirect_next(self, *, method: str | None = None, times: int = 1) -> None:
         """Answer the next ``times`` routed requests (of ``method``; None: any) with a
@@ -442,18 +445,6 @@ class HostileTether(_Hostile, DemoServer):
     name = "hostile-demo"
     ROUTES = HOSTILE_TETHER_ROUTES
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        state: DemoState | None = None,
-        *,
-        log: LogHook | None = None,
-        hostility: Hostility | None = None,
-    ) -> None:
-        self._setup(hostility)
-        super().__init__(host, port, state, log=log)
-
     def default_state(self) -> DemoState:
         return hostile_state(self.hostility)
 
@@ -502,17 +493,6 @@ class HostileElevenLabs(_Hostile, ElevenLabsStandIn):
     name = "hostile-elevenlabs"
     ROUTES = _with_redirects(ElevenLabsStandIn.ROUTES)
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        *,
-        log: LogHook | None = None,
-        hostility: Hostility | None = None,
-    ) -> None:
-        self._setup(hostility)
-        super().__init__(host, port, log=log)
-
     def rewrite_json(self, request: JsonHandler, status: int, payload: Any) -> Any:
         h = self.hostility
         if not isinstance(payload, dict):
@@ -547,18 +527,6 @@ class HostileSinchAuth(_Hostile, SinchAuthStandIn):
     name = "hostile-sinch-auth"
     ROUTES = _with_redirects(SinchAuthStandIn.ROUTES)
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        state: SinchState | None = None,
-        *,
-        log: LogHook | None = None,
-        hostility: Hostility | None = None,
-    ) -> None:
-        self._setup(hostility)
-        super().__init__(host, port, state, log=log)
-
     def rewrite_json(self, request: JsonHandler, status: int, payload: Any) -> Any:
         if isinstance(payload, dict) and "error_description" in payload:
             return {**payload, "error_description": self.hostility.text("sinch-auth-description")}
@@ -570,18 +538,6 @@ class HostileSinchEst(_Hostile, SinchEstStandIn):
 
     name = "hostile-sinch-est"
     ROUTES = _with_redirects(SinchEstStandIn.ROUTES)
-
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        state: SinchState | None = None,
-        *,
-        log: LogHook | None = None,
-        hostility: Hostility | None = None,
-    ) -> None:
-        self._setup(hostility)
-        super().__init__(host, port, state, log=log)
 
     def rewrite_json(self, request: JsonHandler, status: int, payload: Any) -> Any:
         h = self.hostility
