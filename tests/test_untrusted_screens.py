@@ -335,16 +335,20 @@ def plain_app(server: DemoServer) -> VoiceConfigApp:
     return VoiceConfigApp(settings, demo=True)
 
 
+async def the_slow_get_is_in(pilot: Pilot, server: DemoServer) -> None:
+    """"Loading…" is shown and the slow GET has reached the server: cancelled before
+    that, the delay would fall on the next GET instead (as a loaded machine once showed)."""
+    await until(pilot, lambda: "Loading" in status_text(pilot))
+    await until(pilot, lambda: not server.faults.snapshot())
+
+
 async def test_ctrl_r_during_a_slow_first_load_cancels_it_and_loads_again(
     demo_server: DemoServer,
 ) -> None:
     demo_server.inject(Fault.DELAY, method="GET", delay_seconds=SLOW)
     app = plain_app(demo_server)
     async with app.run_test(size=(100, 32)) as pilot:
-        await until(pilot, lambda: "Loading" in status_text(pilot))
-        # The slow GET has reached the server: cancelled before that, the delay would
-        # fall on the next GET instead (as a loaded machine once showed).
-        await until(pilot, lambda: not demo_server.faults.snapshot())
+        await the_slow_get_is_in(pilot, demo_server)
         started = time.monotonic()
         await pilot.press("ctrl+r")
         await until(pilot, lambda: "Loaded the configuration" in status_text(pilot), SLOW - 2)
@@ -362,8 +366,7 @@ async def test_quitting_during_a_slow_load_ends_cleanly(demo_server: DemoServer)
     demo_server.inject(Fault.DELAY, method="GET", delay_seconds=SLOW)
     app = plain_app(demo_server)
     async with app.run_test(size=(100, 32)) as pilot:
-        await until(pilot, lambda: "Loading" in status_text(pilot))
-        await until(pilot, lambda: not demo_server.faults.snapshot())
+        await the_slow_get_is_in(pilot, demo_server)
         started = time.monotonic()
         await pilot.press("ctrl+q")
         await until(pilot, lambda: not app.is_running, SLOW - 2)
