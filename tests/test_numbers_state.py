@@ -215,6 +215,17 @@ def test_a_refused_toggle_stays_pending_with_its_reason() -> None:
     assert lines[3] == "Server said: Number not on trunk"
 
 
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_gateway_error_is_no_answer_not_a_refusal(status: int) -> None:
+    """The gateway answered, not Tether: the toggle may have been applied (issue 18, 11)."""
+    numbers = state().with_agent(K2, SALES)
+    (toggle,) = numbers.toggles()
+    outcome = outcome_for(toggle, failure(status))
+    assert outcome.verdict is Verdict.UNANSWERED
+    assert row_view(numbers.recorded(outcome), 1).change == "? no answer"
+    assert outcome_for(toggle, failure(500)).verdict is Verdict.REFUSED  # Tether's own 500
+
+
 def test_editing_a_row_drops_its_last_outcome() -> None:
     numbers = state().with_agent(K2, SALES)
     refused = numbers.recorded(outcome_for(numbers.toggles()[0], NOT_ON_TRUNK))
@@ -314,7 +325,7 @@ async def test_a_refusal_does_not_stop_the_others() -> None:
     ("stopper", "resent"),
     [
         (failure(401, error="Unauthorized"), True),
-        (failure(503), True),
+        (failure(503), False),  # a gateway's: no answer from Tether, settled by the re-read
         (failure(429), True),
         (failure(None, FailureKind.NETWORK), False),
         (failure(None, FailureKind.TIMEOUT), False),

@@ -25,11 +25,18 @@ STOPPING_STATUSES = frozenset({401, 403, 429, 502, 503, 504})
 NO_ANSWER_KINDS = frozenset({FailureKind.NETWORK, FailureKind.TIMEOUT, FailureKind.BAD_RESPONSE})
 """No answer, or one not understood: the toggle may or may not have been applied."""
 
+GATEWAY_STATUSES = frozenset({502, 503, 504})
+"""A gateway's answer, not Tether's: the request may have reached Tether and been applied
+before the gateway gave up on it, so it is no answer from the server, not a refusal."""
+
 
 def outcome_for(toggle: Toggle, answer: ToggleSuccess | ApiFailure) -> RowOutcome:
     if not isinstance(answer, ApiFailure):
         return RowOutcome(toggle, Verdict.APPLIED, message=answer.message)
-    verdict = Verdict.UNANSWERED if answer.kind in NO_ANSWER_KINDS else Verdict.REFUSED
+    unanswered = answer.kind in NO_ANSWER_KINDS or (
+        answer.kind is FailureKind.HTTP_STATUS and answer.status in GATEWAY_STATUSES
+    )
+    verdict = Verdict.UNANSWERED if unanswered else Verdict.REFUSED
     return RowOutcome(toggle, verdict, failure=answer)
 
 
