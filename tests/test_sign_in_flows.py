@@ -93,6 +93,21 @@ async def test_pasted_token_signs_in_and_a_non_superadmin_is_warned(
         assert "saving will likely be refused" in status_text(pilot)
 
 
+async def test_ctrl_l_as_a_non_superadmin_warns_about_saving(demo_server: DemoServer) -> None:
+    """As at startup with such a token, not a plain "✓ Signed in" (issue 18, item 7)."""
+    app = app_for(demo_server.url, SUPERADMIN_TOKEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await sign_in(pilot, "admin@demo.tether.test", "demo-admin-password")
+        assert isinstance(app.screen, EditorScreen)
+        text = status_text(pilot)
+        assert "Signed in as" in text
+        assert "saving will likely be refused" in text
+        assert "✓" not in text
+
+
 async def test_server_down_at_sign_in_is_explained() -> None:
     app = app_for(REFUSED_URL)
     async with app.run_test(size=SIZE) as pilot:

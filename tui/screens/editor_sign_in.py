@@ -96,8 +96,12 @@ class EditorSignIn:
             self._needs_sign_in = False
             self.refresh_bindings()
             app.signed_in(signed)
-            self.status.outcome = Outcome.of(
-                Tone.SUCCESS, f"Signed in as {signed.user.display_name}."
+            done_line = f"Signed in as {signed.user.display_name}."
+            warning = signed.user.save_warning  # as at startup: a non-superadmin is told
+            self.status.outcome = (
+                Outcome.of(Tone.WARNING, done_line, warning)
+                if warning
+                else Outcome.of(Tone.SUCCESS, done_line)
             )
             if retry is not None:
                 retry()
