@@ -11,6 +11,7 @@ from dataclasses import dataclass
 DEFAULT_ELEVENLABS_URL = "https://api.elevenlabs.io"
 DEFAULT_SINCH_AUTH_URL = "https://auth.sinch.com"
 DEFAULT_SINCH_EST_URL = "https://elastic-trunking.api.sinch.com"
+DEFAULT_SINCH_NUMBERS_URL = "https://numbers.api.sinch.com"
 
 CONNECT_TIMEOUT = 3.0
 """Seconds to set up a connection to an issuer: a check must not keep the user waiting."""
@@ -32,6 +33,8 @@ class CheckSettings:
     elevenlabs_url: str = DEFAULT_ELEVENLABS_URL
     sinch_auth_url: str = DEFAULT_SINCH_AUTH_URL
     sinch_est_url: str = DEFAULT_SINCH_EST_URL
+    sinch_numbers_url: str = DEFAULT_SINCH_NUMBERS_URL
+    """The Numbers API: where a number's voice routing (EST or RTC, which trunk) is read."""
     connect_timeout: float = CONNECT_TIMEOUT
     deadline: float = DEADLINE
     webhook_polls: tuple[float, ...] = WEBHOOK_POLLS
