@@ -8,7 +8,8 @@ differences, both deliberate:
 - **short deadlines** (connect ~3 s, the whole check ~8 s, each request too): a check
   is advice, and the review must never wait on it;
 - **a fixed, small size cap** (:data:`MAX_ANSWER_BYTES`): their answers are a page of
-  one agent, a token, one trunk; no setting raises it;
+  one agent, a token, one trunk; no setting raises it (the wiring checks, which read
+  whole lists, pass a larger fixed cap of their own: ``max_answer_bytes``);
 - **no private CA and no ``--allow-insecure-http``**: those are about the Tether
   instance. An issuer's URL gets the public roots (or ``SSL_CERT_FILE``) and plain
   http only to this machine (the demo's stand-ins).
@@ -65,9 +66,12 @@ class IssuerClient:
         connect_timeout: float,
         read_timeout: float,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         """``setting``: where the URL came from (``--elevenlabs-url``), for messages;
-        ``read_timeout``: each request's deadline, connecting and the whole answer."""
+        ``read_timeout``: each request's deadline, connecting and the whole answer;
+        ``max_answer_bytes``: the largest answer, decoded (a list of every number needs
+        more than one agent's page)."""
         self.refused: Unreached | None = None
         self._http: httpx.AsyncClient | None = None
         reason = issuer_url_reason(base_url, setting)
@@ -81,7 +85,7 @@ class IssuerClient:
                 base_url,
                 connect_timeout=connect_timeout,
                 limits=AnswerLimits(
-                    deadline=read_timeout, max_bytes=MAX_ANSWER_BYTES, size_setting=False
+                    deadline=read_timeout, max_bytes=max_answer_bytes, size_setting=False
                 ),
                 ca_bundle=None,
                 headers=dict(headers),

@@ -32,6 +32,10 @@ class Listing:
 
     items: tuple[Any, ...] = ()
     failure: Outcome | None = None
+    truncated: bool = False
+    """The runner stopped at its page cap while the issuer still offered more: ``items``
+    are the first pages only (recent calls: at least this many; a trunk's list: absence
+    from it proves nothing, as with a failure)."""
 
     @property
     def complete(self) -> bool:
