@@ -107,6 +107,9 @@ class Finding:
     basis: Basis
     todo: str = ""
     """Where to fix it (Sinch dashboard, ElevenLabs number settings, this app)."""
+    details: tuple[str, ...] = ()
+    """One line per item behind the verdict (each disagreeing number, each tool), for
+    ``--all``, ``--json`` and the health view; the line itself stays one sentence."""
 
     @property
     def line(self) -> str:
@@ -121,6 +124,7 @@ class Finding:
             "basis": self.basis.value,
             "found": self.found,
             "next": self.todo or None,
+            "details": list(self.details),
         }
 
 
