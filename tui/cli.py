@@ -214,7 +214,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return _run_demo_server(parser, args)
     if args.command == "logout":
         return _run_logout(parser, args)
-    if args.command in ("show", "set", "check", "numbers"):
+    if args.command in ("show", "set", "check", "doctor", "numbers"):
         from tui.script.commands import run
 
         return run(args, _flags(args))

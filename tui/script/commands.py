@@ -24,7 +24,8 @@ exit codes:
   3    network or TLS error, or a timeout (a timed-out save may have been applied)
   4    nothing to change (or the confirmation was answered no): nothing was sent
   5    a credential check found a definite problem: set sent nothing (unless --send-anyway)
-  6    check only: no definite problem, but not everything could be checked
+  5    doctor: a definite problem in the wiring (some calls will fail)
+  6    check and doctor: no definite problem, but not everything could be checked
   130  interrupted (Ctrl+C); 143 SIGTERM, 129 SIGHUP: 128 + the signal's number"""
 
 
@@ -168,6 +169,44 @@ def add_commands(
     _connection_options(check, seconds)
     add_check_options(check, after_command=True, switch=False)
 
+    doctor = sub.add_parser(
+        "doctor",
+        help="will the AI calls work? every hop of every number, read only",
+        description="Read the whole Voice AI wiring, per number, across Tether, Sinch (EST\n"
+        "and the Numbers API) and ElevenLabs, and say what is broken and where to fix it.\n"
+        "Nothing is written anywhere. Keys are given as for check (FIELD=- or\n"
+        "FIELD=@env:NAME; secrets never inline); the trunk identifiers come from Tether\n"
+        "unless given. Without a key, that issuer's lines are unknown.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    doctor.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="FIELD=VALUE",
+        help="elevenlabsApiKey, sinchEstKeyId, sinchEstKeySecret (and optionally "
+        "sinchEstProjectId, sinchEstTrunkId, sinchEstTrunkDomain), as for check",
+    )
+    doctor.add_argument(
+        "--number",
+        dest="numbers",
+        action="append",
+        default=[],
+        metavar="E164",
+        help="check only this number (repeatable); the organization's lines are kept",
+    )
+    doctor.add_argument(
+        "--all",
+        dest="show_all",
+        action="store_true",
+        help="list healthy numbers and ok lines too, and every item of a list",
+    )
+    doctor.add_argument(
+        "--json", action="store_true", help="print one JSON object; errors as JSON on stderr"
+    )
+    _connection_options(doctor, seconds)
+    add_check_options(doctor, after_command=True, switch=False)
+
     from tui.script.numbers_args import add_numbers_command
 
     add_numbers_command(sub, seconds)
@@ -200,6 +239,19 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
         from tui.script.show import run_show
 
         return run_show(connect, json_output=args.json)
+    if args.command == "doctor":
+        from tui.script.doctor import DoctorOptions, run_doctor
+
+        return run_doctor(
+            DoctorOptions(
+                assignments=args.assignments,
+                numbers=args.numbers,
+                show_all=args.show_all,
+                json_output=args.json,
+                environ=os.environ,
+            ),
+            connect,
+        )
     if args.command == "check":
         from tui.script.check import CheckOptions, run_check
 

@@ -252,7 +252,7 @@ def recent_calls(evidence: Evidence, inventory: Inventory) -> Finding:
         if listing is None or not listing.complete:
             unread.append(name)
             continue
-        more = more or getattr(listing, "truncated", False)
+        more = more or listing.truncated
         for call in listing.items:
             if text(call, "status") != "failed":
                 continue
