@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.api.failures import ApiFailure, FailureKind, Operation
 from tui.api.models import VoiceAiConfig
@@ -421,6 +423,8 @@ def test_agents_sharing_a_name_are_told_apart_wherever_they_are_named() -> None:
         ("sales line", SALES),
         ("  SALES   line ", SALES),
         (RECEPTION_COPY, RECEPTION_COPY),
+        ("billing", BILLING),  # a part of one name, as the app's agent list matches it
+        ("b8cc01", SALES),  # a part of one ID
     ],
 )
 def test_an_agent_is_found_by_id_or_name(text: str, agent_id: str) -> None:
@@ -430,7 +434,8 @@ def test_an_agent_is_found_by_id_or_name(text: str, agent_id: str) -> None:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("Reception", "names 2 agents"),
+        ("Reception", "fits 2 agents"),
+        ("ecept", "fits 2 agents"),  # a part of two names
         ("Nobody", "no agent named 'Nobody'"),
         ("", "no agent given"),
         ("64f0a1b2c3d4e5f6a7b8ffff", "no agent named"),
@@ -439,6 +444,30 @@ def test_an_agent_is_found_by_id_or_name(text: str, agent_id: str) -> None:
 def test_an_unknown_or_ambiguous_agent_is_refused(text: str, words: str) -> None:
     with pytest.raises(AgentProblem, match=words):
         AGENTS.resolve(text)
+
+
+def test_the_list_of_agents_in_a_refusal_names_the_hidden_twin() -> None:
+    with pytest.raises(AgentProblem) as refused:
+        AGENTS.resolve("Nobody")
+    assert "Reception, Sales Line, Support Desk, reception (hidden)" in str(refused.value)
+
+
+@given(typed=st.text(alphabet="abcdeilnoprstu 0123456789", max_size=8))
+def test_the_app_list_and_scripts_pick_the_same_agent(typed: str) -> None:
+    """Whatever is typed: when a script's resolve picks one agent, the app's list shows it
+    first (enter picks it); when the list is empty, the script finds none."""
+    shown = AGENTS.matching(typed)
+    try:
+        picked = AGENTS.resolve(typed)
+    except AgentProblem:
+        exact = [
+            a
+            for a in shown
+            if " ".join(a.name.split()).casefold() == " ".join(typed.split()).casefold()
+        ]
+        assert len(shown) != 1 or not typed.strip() or len(exact) > 1
+        return
+    assert shown and shown[0] == picked
 
 
 def test_without_the_agent_list_only_an_id_is_accepted() -> None:

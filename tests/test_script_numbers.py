@@ -263,7 +263,7 @@ def test_malformed_arguments_make_no_request(
     [
         ("+14165550199=off", "is not one of the organization's phone numbers"),
         ("+14165550101=on:Nobody", "no agent named 'Nobody'"),
-        ("+14165550101=on:reception", "names 2 agents"),
+        ("+14165550101=on:reception", "fits 2 agents"),
         ("+14165550102=on", "has no agent to keep"),
         (f"{USER[2]}/+14165550101=off", f"no number +14165550101 is listed for user {USER[2]}"),
     ],

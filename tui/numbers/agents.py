@@ -100,14 +100,36 @@ class AgentBook:
         """For a list to choose from: by name, visible before hidden, then by ID."""
         return sorted(self.agents, key=lambda a: (a.hidden, _folded(a.name) or "\uffff", a.id))
 
+    def matching(self, text: str) -> list[Agent]:
+        """The agents ``text`` matches, best first: the one rule for the app's agent list
+        and ``numbers set``.
+
+        An agent matches when ``text`` (case and runs of whitespace aside) is part of its
+        name or its ID. Exact matches come first (an ID, then the name), then the rest in
+        :meth:`sorted` order; empty ``text`` matches every agent.
+        """
+        folded = _folded(text)
+        agents = self.sorted()
+        if not folded:
+            return agents
+
+        def rank(agent: Agent) -> int:
+            if agent.id.casefold() == folded:
+                return 0
+            return 1 if _folded(agent.name) == folded else 2
+
+        found = [a for a in agents if folded in _folded(a.name) or folded in a.id.casefold()]
+        return sorted(found, key=rank)  # stable: sorted() order within each rank
+
     def resolve(self, text: str) -> Agent:
-        """The one agent ``text`` names: an exact ID, else a name (case-insensitive).
+        """The one agent ``text`` names, by :meth:`matching`: an exact ID, else the one
+        agent with exactly that name, else the one agent whose name or ID contains it.
 
         Where the list could not be read, only something shaped like an ID (24 hex
         characters) is accepted, as it is: the server will say if it is not an agent.
 
         Raises:
-            AgentProblem: no agent, or more than one, has that name or ID.
+            AgentProblem: no agent, or more than one, fits.
         """
         wanted = text.strip()
         if not wanted:
@@ -116,13 +138,16 @@ class AgentBook:
         if by_id is not None:
             return by_id
         folded = _folded(wanted)
-        named = [agent for agent in self.agents if _folded(agent.name) == folded]
-        if len(named) == 1:
-            return named[0]
-        if named:
-            which = ", ".join(f"{agent.id}{' (hidden)' if agent.hidden else ''}" for agent in named)
+        candidates = self.matching(wanted)
+        exact = [agent for agent in candidates if _folded(agent.name) == folded]
+        chosen = exact or candidates
+        if len(chosen) == 1:
+            return chosen[0]
+        if chosen:
+            which = ", ".join(f"{self.label(agent.id)} = {agent.id}" for agent in chosen)
             raise AgentProblem(
-                f"'{printable(wanted)}' names {len(named)} agents ({which}): give the ID instead"
+                f"'{printable(wanted)}' fits {len(chosen)} agents ({which}): give the ID or "
+                "the whole name instead"
             )
         if not self.read:
             if _OBJECT_ID.match(wanted):
@@ -132,5 +157,5 @@ class AgentBook:
                 f"cannot look up the agent '{printable(wanted)}': the agent list could not be "
                 f"read ({why}); give the agent's ID instead"
             )
-        known = ", ".join(dict.fromkeys(agent.label for agent in self.sorted())) or "none"
+        known = ", ".join(self.label(agent.id) for agent in self.sorted()) or "none"
         raise AgentProblem(f"no agent named '{printable(wanted)}' (agents: {known})")

@@ -100,11 +100,8 @@ class AgentPickerScreen(ModalScreen[str | None]):
         self.query_one("#agent-filter", Input).focus()
 
     def _matching(self) -> list[Agent]:
-        typed = " ".join(self.query_one("#agent-filter", Input).value.split()).casefold()
-        agents = self.desk.state.agents.sorted()
-        if not typed:
-            return agents
-        return [a for a in agents if typed in a.name.casefold() or typed in a.id.casefold()]
+        """As ``numbers set`` matches (:meth:`AgentBook.matching`): enter picks the first."""
+        return self.desk.state.agents.matching(self.query_one("#agent-filter", Input).value)
 
     def _fill(self) -> None:
         book = self.desk.state.agents
