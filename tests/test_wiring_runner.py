@@ -28,7 +28,8 @@ from tui.api.wiring import (
     gather_evidence,
     sent_secrets,
 )
-from tui.api.wiring_pages import PAGE_SIZE
+from tui.api.wiring_gate import NUMBER, ORGANIZATION, Gate
+from tui.api.wiring_pages import PAGE_SIZE, cursor_pages, numbered_pages
 from tui.checks.replies import Reply, Unreached
 from tui.checks.settings import CheckSettings
 from tui.checks.verdict import CheckResult
@@ -366,6 +367,90 @@ def test_paths_escape_identifiers_and_keep_the_plus_of_a_number() -> None:
     )
 
 
+def test_a_partial_trunk_list_sends_every_ai_number_to_its_own_lookup() -> None:
+    world = World(6, ai_every=1, page_cap=2)  # three pages of two
+    world.blocked = {f"{EST_BASE}/phoneNumbers?sipTrunkId={TRUNK}&page=2&size={PAGE_SIZE}"}
+    evidence, _ = run(gather(world))
+    sinch = evidence.sinch
+    assert sinch is not None and sinch.trunk_numbers is not None
+    assert not sinch.trunk_numbers.complete and len(sinch.trunk_numbers.items) == 2
+    # The rules trust only a whole list: each number gets EST's own answer.
+    assert sorted(sinch.est_numbers) == sorted(world.ai_on)
+
+
+def test_a_trunk_list_refused_outright_is_not_asked_again_number_by_number() -> None:
+    world = World(6, ai_every=1)
+    world.overrides[(EST, f"{EST_BASE}/phoneNumbers")] = lambda r: httpx.Response(
+        403, json={"code": 403, "status": "PERMISSION_DENIED"}
+    )
+    evidence, calls = run(gather(world))
+    assert evidence.sinch is not None and evidence.sinch.trunk_numbers is not None
+    assert evidence.sinch.trunk_numbers.failure is not None
+    assert evidence.sinch.est_numbers == {}
+    assert world.paths(EST, f"{EST_BASE}/phoneNumbers/") == []
+    assert len(calls) == 7
+
+
+def test_a_numbered_list_cut_at_the_cap_says_what_was_not_read() -> None:
+    asked: list[str] = []
+
+    async def endless(path: str) -> Reply:
+        asked.append(path)
+        return Reply(200, {"totalItems": 10_000, "things": [1, 2]})
+
+    listing = run(numbered_pages(endless, "/things", "things", size=2, max_pages=3))
+    assert listing.items == (1, 2, 1, 2, 1, 2) and listing.truncated
+    assert isinstance(listing.failure, Unreached) and not listing.complete
+    assert "first 6" in listing.failure.detail
+    assert asked == [f"/things?page={p}&size=2" for p in (1, 2, 3)]
+
+
+def test_a_cursor_the_issuer_already_gave_ends_the_paging() -> None:
+    asked: list[str] = []
+
+    async def circular(path: str) -> Reply:
+        asked.append(path)
+        return Reply(200, {"secrets": [len(asked)], "next_cursor": "same"})
+
+    listing = run(cursor_pages(circular, "/v1/convai/secrets", "secrets", max_pages=10))
+    assert asked == ["/v1/convai/secrets", "/v1/convai/secrets?cursor=same"]
+    assert listing.items == (1, 2) and listing.truncated and listing.complete
+
+
+def test_the_gate_serves_the_organization_before_the_numbers() -> None:
+    order: list[str] = []
+
+    async def scenario() -> None:
+        gate = Gate(1)
+        release = asyncio.Event()
+
+        async def hold() -> None:
+            async with gate.slot():
+                await release.wait()
+
+        async def one(name: str, priority: int) -> None:
+            async with gate.slot(priority):
+                order.append(name)
+
+        holder = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        waiters = [
+            asyncio.ensure_future(one("number-1", NUMBER)),
+            asyncio.ensure_future(one("number-2", NUMBER)),
+            asyncio.ensure_future(one("org", ORGANIZATION)),
+        ]
+        gone = asyncio.ensure_future(one("cancelled", ORGANIZATION))
+        await asyncio.sleep(0)
+        gone.cancel()
+        release.set()
+        await asyncio.gather(holder, *waiters)
+        async with gate.slot():  # every slot came back
+            pass
+
+    run(scenario())
+    assert order == ["org", "number-1", "number-2"]
+
+
 # --- bounds -----------------------------------------------------------------------------------
 
 
@@ -458,7 +543,8 @@ def test_an_issuer_echoing_a_secret_is_masked_and_the_token_is_never_kept() -> N
         )
         if isinstance(outcome, Reply)
     )
-    everything += str(evidence.sinch.token.payload) + str(evidence.sinch.trunk.payload)  # type: ignore[union-attr]
+    payloads = (evidence.sinch.token, evidence.sinch.trunk)
+    everything += "".join(str(o.payload) for o in payloads if isinstance(o, Reply))
     for secret in (EL_KEY, KEY_SECRET, TOKEN):
         assert secret not in everything
     assert evidence.sinch.token.payload["access_token"] != TOKEN  # type: ignore[union-attr]

@@ -528,7 +528,7 @@ class _Run:
         except Exception as exc:
             listing = Listing(failure=_bug(exc))
         self.sinch.trunk_numbers = listing
-        self.trunk_listing.set_result((listing, read.listed_numbers(listing)))
+        self.trunk_listing.set_result((listing, read.listed_numbers(listing, self.tether.trunk_id)))
 
     async def _acls(self, est: _Host, trunk: str, base: str) -> None:
         ids = await numbered_pages(est.ask(), f"{trunk}/accessControlLists", "accessControlListIds")
@@ -563,7 +563,8 @@ class _Run:
             self.sinch.active_numbers[number] = _bug(exc)
 
     async def _est_number(self, hosts: _SinchHosts, number: str) -> None:
-        """EST's own answer for a number the trunk's list does not hold."""
+        """EST's own answer for a number the trunk's whole list does not hold (every
+        number when the list is partial, unless its first page was refused)."""
         assert self.trunk_listing is not None
         read_list = await self.trunk_listing
         if read_list is None or number in read_list[1] or read.refused_outright(read_list[0]):

@@ -16,6 +16,9 @@ Both stop at a page cap and say so (``Listing.truncated``); a cursor the issuer 
 gave stops the paging too (asking again would repeat a request). The first answer that
 is not a page (an error status, no answer, a 200 of another shape) ends the listing as
 its ``failure``, with the items read before it: a rule then knows the list is partial.
+A numbered list cut at the cap gets a ``failure`` too (what was not read): its absences
+prove nothing, and rules that trust only complete lists must see that. A cursor list cut
+at its cap does not: recent calls are capped on purpose, "at least this many".
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
-from tui.checks.replies import Outcome, Reply
+from tui.checks.replies import Outcome, Reply, Unreached
 from tui.wiring.evidence import Listing
 
 Ask = Callable[[str], Awaitable[Outcome]]
@@ -59,7 +62,11 @@ async def numbered_pages(
         items.extend(batch)
         if not batch or (len(items) >= total if total is not None else len(batch) < size):
             return Listing(tuple(items))
-    return Listing(tuple(items), truncated=True)
+    unread = Unreached(
+        "not sent",
+        f"only the first {len(items):,} were read ({max_pages} pages); the rest was not asked",
+    )
+    return Listing(tuple(items), failure=unread, truncated=True)
 
 
 def _numbered_page(outcome: Outcome, data_key: str) -> tuple[list[Any], int | None] | None:

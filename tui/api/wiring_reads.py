@@ -91,12 +91,18 @@ def listed_strings(listing: Listing) -> list[str]:
     return list(dict.fromkeys(item for item in listing.items if isinstance(item, str) and item))
 
 
-def listed_numbers(listing: Listing) -> set[str]:
-    """The ``phoneNumber`` of every item of the trunk's EST number list [documented]."""
+def listed_numbers(listing: Listing, trunk_id: str) -> set[str]:
+    """The numbers a whole EST number list shows on ``trunk_id`` (``phoneNumber``,
+    ``sipTrunkId`` [documented]); none from a partial list, whose items the rules do not
+    trust, so each number is looked up on its own instead."""
+    if not listing.complete:
+        return set()
     return {
         item["phoneNumber"]
         for item in listing.items
-        if isinstance(item, dict) and isinstance(item.get("phoneNumber"), str)
+        if isinstance(item, dict)
+        and isinstance(item.get("phoneNumber"), str)
+        and item.get("sipTrunkId") in (None, trunk_id)
     }
 
 
