@@ -110,8 +110,9 @@ def test_without_the_agent_list_ids_are_shown_and_it_says_why(
     assert shown["agents"] is None
     assert shown["agentsError"] == "HTTP 404 Not Found"
     assert shown["phoneNumbers"][0]["agentName"] is None
-    assert "agent names unavailable" in result.said
+    assert result.err == ""  # --json: stderr carries only an error object, and this is none
     text = cli()
+    assert "agent names unavailable" in text.err
     assert f"  +14165550101  on   {SALES}  {USER[1]}" in text.out.splitlines()
 
 
@@ -192,7 +193,10 @@ def test_json_gives_each_numbers_outcome(cli: Cli, demo_server: DemoServer) -> N
         "aiAgentId": BILLING,
         "agentName": "Billing (draft)",
     }
-    assert "Will send 2 toggles" in result.err  # the review, on stderr with --json
+    # --json: stdout is the object, stderr only ever an error object (none here): the
+    # review and the progress lines are the object's, "Stopped:"-style words its notices.
+    assert result.err == ""
+    assert shown["notices"] == []
 
 
 def test_numbers_are_matched_by_digits_and_sent_as_listed(
@@ -350,3 +354,18 @@ def test_user_slash_number_toggles_that_users_listing(cli: Cli, demo_server: Dem
     numbers = demo_server.state.public_config()["phoneNumbers"]
     mine = [n for n in numbers if n["phoneNumber"] == "+14165550101" and n["userId"] == USER[1]]
     assert (mine[0]["aiEnabled"], mine[0]["aiAgentId"]) == (True, SALES)  # the other listing
+
+
+def test_json_errors_have_the_one_documented_shape(cli: Cli, demo_server: DemoServer) -> None:
+    """A usage error with --json: one object on stderr with every documented key, and
+    nothing else on stderr (issue 18, item 22)."""
+    from tui.script.render import ERROR_KEYS
+
+    result = cli("set", "+14165550199=off", "--yes", "--json")
+    assert result.code == ExitCode.USAGE
+    assert result.out == ""
+    error = json.loads(result.err)["error"]
+    assert tuple(error) == ERROR_KEYS
+    assert error["kind"] == "usage" and error["exitCode"] == 2
+    assert error["details"] == [] and error["summary"] == error["lines"][0]
+    assert "(above)" not in result.err

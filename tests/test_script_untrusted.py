@@ -465,8 +465,9 @@ def test_numbers_set_dry_run_escapes_the_review(
         result = cli(capsys, tether, *args, *extra)
         assert result.code == ExitCode.OK, result.both
         assert_clean(result)
-        review = result.err if extra else result.out
-        assert_escaped(review, CLIPBOARD)
+        if not extra:
+            assert_escaped(result.out, CLIPBOARD)
+    assert result.err == ""  # --json: the review is the object's, never text on stderr
     assert json.loads(result.out)["toggles"][0]["after"]["agentName"] == SHORT["clipboard"]
 
 

@@ -151,7 +151,7 @@ def run_numbers_list(connect: Callable[[], Target], *, json_output: bool) -> Exi
         emit_json(list_json(state, target.label))
     else:
         emit(*list_lines(state, config, target.label))
-    if agents.problem:
+    if agents.problem and not json_output:  # --json has it as "agentsError"
         emit(
             f"warning: agent names unavailable (the agent list could not be read: "
             f"{agents.problem}); agents are shown by ID.",
@@ -205,6 +205,33 @@ def run_numbers_set(
         target.close()
 
 
+class _Words:
+    """Where ``numbers set``'s words go: plain lines (results on stdout, warnings on
+    stderr), or, with ``--json``, nothing but JSON: warnings become the object's
+    ``notices`` and progress is not printed (stderr carries only an error object)."""
+
+    def __init__(self, json_output: bool) -> None:
+        self.json_output = json_output
+        self.notices: list[str] = []
+
+    def out(self, *lines: str) -> None:
+        """Results and progress (the review, one line per answer): text mode only."""
+        if not self.json_output:
+            emit(*lines)
+
+    def warn(self, *lines: str) -> None:
+        if self.json_output:
+            self.notices.extend(lines)
+        elif lines:
+            emit(*lines, err=True)
+
+    def report(self, url: str, toggles: list[Any], code: ExitCode) -> None:
+        if self.json_output:
+            emit_json(
+                {"url": url, "toggles": toggles, "exitCode": int(code), "notices": self.notices}
+            )
+
+
 def _plan_and_send(
     target: Target,
     args: list[Any],
@@ -232,27 +259,24 @@ def _plan_and_send(
         return ExitCode.REFUSED
     except NumberArgError as exc:
         return _usage(f"{exc}. Nothing was sent.", "numbers set", json_output)
-    # With --json, stdout is the JSON object alone: the review and progress go to stderr.
-    if notices:
-        emit(*notices, err=True)
+    # With --json, stdout is the JSON object alone and stderr only an error object.
+    words = _Words(json_output)
+    words.warn(*notices)
     toggles = state.toggles()
     if not toggles:
-        emit("Nothing to change: every number is already set as asked. Nothing was sent.", err=True)
-        if json_output:
-            emit_json({"url": target.label, "toggles": [], "exitCode": 4}, indent=None)
+        words.warn("Nothing to change: every number is already set as asked. Nothing was sent.")
+        words.report(target.label, [], ExitCode.NOTHING_TO_CHANGE)
         return ExitCode.NOTHING_TO_CHANGE
-    emit(*review_lines(toggles, state, target.label), err=json_output)
+    words.out(*review_lines(toggles, state, target.label))
+    planned = [outcome_json(None, toggle, state) for toggle in toggles]
     if dry_run:
         bodies = [toggle.request().wire_body() for toggle in toggles]
-        emit(
+        words.out(
             "Bodies, in the order they would be sent:",
             *safe_json(bodies, indent=2).splitlines(),
             "Dry run: nothing was sent.",
-            err=json_output,
         )
-        if json_output:
-            shape = [outcome_json(None, toggle, state) for toggle in toggles]
-            emit_json({"url": target.label, "toggles": shape, "exitCode": 0})
+        words.report(target.label, planned, ExitCode.OK)
         return ExitCode.OK
     count = len(toggles)
     plural = "s" if count != 1 else ""
@@ -261,21 +285,20 @@ def _plan_and_send(
     with doing("waiting for the confirmation (nothing was sent)"):
         asked = yes or confirm(f"Send {count} toggle{plural} to {target.label}? [y/N] ")
     if not asked:
-        emit("Not sent.", err=json_output)
+        words.warn("Not sent.")
+        words.report(target.label, planned, ExitCode.NOTHING_TO_CHANGE)
         return ExitCode.NOTHING_TO_CHANGE
-    return _send(target, state, toggles, json_output)
+    return _send(target, state, toggles, words)
 
 
-def _send(
-    target: Target, state: NumbersState, toggles: list[Toggle], json_output: bool
-) -> ExitCode:
+def _send(target: Target, state: NumbersState, toggles: list[Toggle], words: _Words) -> ExitCode:
     from tui.api.failures import ApiFailure
     from tui.numbers.state import Verdict
 
     def report(now: NumbersState, outcome: RowOutcome) -> None:
         line = result_line(outcome, now)
         if line is not None:
-            emit(line, err=json_output)
+            words.out(line)
 
     from tui.shutdown import doing
 
@@ -293,27 +316,25 @@ def _send(
             if rest
             else []
         )
-        emit(*failure_lines(end.stopped_by, "Stopped: "), *untried, err=True)
+        words.warn(*failure_lines(end.stopped_by, "Stopped: "), *untried)
     if isinstance(reread, ApiFailure):
         lines = failure_lines(reread, "")
-        emit(
+        words.warn(
             "warning: re-reading the configuration to confirm the toggles failed:",
             *lines[:-1],
             "Next: check with `tether-voice numbers` before changing anything else.",
-            err=True,
         )
     elif reread is not None:
         final = end.state.rebased(reread).state
-        _confirm_lines(final, toggles, err=json_output)
-    if json_output:
-        shape = [outcome_json(final.outcomes.get(t.key), t, final) for t in toggles]
-        code = _exit_code(final, toggles)
-        emit_json({"url": target.label, "toggles": shape, "exitCode": int(code)})
-        return code
-    return _exit_code(final, toggles)
+        _confirm_lines(final, toggles, words)
+    code = _exit_code(final, toggles)
+    words.report(
+        target.label, [outcome_json(final.outcomes.get(t.key), t, final) for t in toggles], code
+    )
+    return code
 
 
-def _confirm_lines(state: NumbersState, toggles: list[Toggle], *, err: bool) -> None:
+def _confirm_lines(state: NumbersState, toggles: list[Toggle], words: _Words) -> None:
     from tui.numbers.state import Verdict
 
     applied = [state.outcomes[t.key] for t in toggles if t.key in state.outcomes]
@@ -322,21 +343,18 @@ def _confirm_lines(state: NumbersState, toggles: list[Toggle], *, err: bool) -> 
     for outcome in applied:
         if outcome.confirmed is False and outcome.reread is not None:
             now = outcome.reread.describe(state.agents)
-            emit(
+            words.warn(
                 f"warning: {outcome.toggle.phone_number} was applied, but the re-read shows "
-                f"{now}: someone may have changed it since.",
-                err=True,
+                f"{now}: someone may have changed it since."
             )
         elif outcome.failure is not None:
-            emit(
-                f"✓ {outcome.toggle.phone_number}: no answer, but the re-read shows it applied.",
-                err=err,
+            words.out(
+                f"✓ {outcome.toggle.phone_number}: no answer, but the re-read shows it applied."
             )
     if applied:
-        emit(
+        words.out(
             f"Re-read from the server: {len(confirmed)} of {len(applied)} applied "
-            f"toggle{'s' if len(applied) != 1 else ''} confirmed.",
-            err=err,
+            f"toggle{'s' if len(applied) != 1 else ''} confirmed."
         )
 
 

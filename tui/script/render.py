@@ -139,13 +139,33 @@ def failure_lines(failure: ApiFailure, prefix: str = "") -> list[str]:
     return [line.rstrip() for line in lines]
 
 
+ERROR_KEYS = (
+    "exitCode",
+    "kind",
+    "operation",
+    "status",
+    "serverError",
+    "errorCode",
+    "code",
+    "details",
+    "summary",
+    "hint",
+    "lines",
+)
+"""The documented error object's keys: every error carries all of them (null where they
+do not apply), so a tool reads one shape whatever went wrong."""
+
+
 def json_error(exit_code: ExitCode, kind: str, lines: Sequence[str], **extra: Any) -> None:
-    """An error as one JSON object on stderr, on one line: ``{"error": {...}}`` with the
-    exit code, a kind, the same lines as the text output, and the failure's structured
-    parts when there are."""
-    error: dict[str, Any] = {"exitCode": int(exit_code), "kind": kind}
-    error.update(extra)
-    error["lines"] = list(lines)
+    """An error as one JSON object on stderr, on one line: ``{"error": {...}}`` with every
+    key of :data:`ERROR_KEYS`: the exit code, a kind, the same lines as the text output,
+    and the failure's structured parts when there are (null otherwise)."""
+    error: dict[str, Any] = dict.fromkeys(ERROR_KEYS)
+    error.update(extra, exitCode=int(exit_code), kind=kind, lines=list(lines))
+    if error["details"] is None:
+        error["details"] = []
+    if error["summary"] is None and lines:
+        error["summary"] = lines[0]
     emit_json({"error": error}, err=True, indent=None)
 
 

@@ -234,7 +234,8 @@ def _load_and_send(
             ExitCode.CHECK_PROBLEM,
             "check problem",
             f"Not sent: the checks found {count} definite problem{'s' if count != 1 else ''} "
-            "(above). Fix the value, or pass --send-anyway to send it regardless.",
+            f"({'in the checks on standard output' if options.json_output else 'above'}). "
+            "Fix the value, or pass --send-anyway to send it regardless.",
         )
         return out.finish(ExitCode.CHECK_PROBLEM)
     if found:
