@@ -16,7 +16,7 @@ from tests.keyrings import use_keyring
 from tui.cli import main
 from tui.demo.server import SUPERADMIN_TOKEN
 
-WIDTH = 100
+WIDTH = 80
 
 
 REFUSED = "http://127.0.0.1:9"
@@ -41,6 +41,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "TETHER_VOICE_ELEVENLABS_URL",
         "TETHER_VOICE_SINCH_AUTH_URL",
         "TETHER_VOICE_SINCH_EST_URL",
+        "TETHER_VOICE_SINCH_NUMBERS_URL",
     ):
         monkeypatch.setenv(name, REFUSED)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))

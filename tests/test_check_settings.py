@@ -14,6 +14,7 @@ from tui.checks.settings import (
     DEFAULT_ELEVENLABS_URL,
     DEFAULT_SINCH_AUTH_URL,
     DEFAULT_SINCH_EST_URL,
+    DEFAULT_SINCH_NUMBERS_URL,
     CheckSettings,
 )
 from tui.cli import main
@@ -27,6 +28,7 @@ PROFILE = {
     "elevenlabs_url": "https://api.eu.residency.elevenlabs.io/",
     "sinch_auth_url": "https://auth.example.com",
     "sinch_est_url": "https://est.example.com",
+    "sinch_numbers_url": "https://numbers.example.com",
 }
 
 
@@ -48,6 +50,7 @@ def test_defaults() -> None:
         elevenlabs_url=DEFAULT_ELEVENLABS_URL,
         sinch_auth_url=DEFAULT_SINCH_AUTH_URL,
         sinch_est_url=DEFAULT_SINCH_EST_URL,
+        sinch_numbers_url=DEFAULT_SINCH_NUMBERS_URL,
         off_note="Credential checks are off (built-in default): nothing was asked.",
     )
     for name in ("check_credentials", "probe_write_permissions", "elevenlabs_url"):
@@ -59,9 +62,10 @@ def test_the_profile_sets_every_check_setting() -> None:
     checks = settings.checks()
     assert (checks.enabled, checks.probe_writes) == (False, True)
     assert checks.elevenlabs_url == "https://api.eu.residency.elevenlabs.io"
-    assert (checks.sinch_auth_url, checks.sinch_est_url) == (
+    assert (checks.sinch_auth_url, checks.sinch_est_url, checks.sinch_numbers_url) == (
         "https://auth.example.com",
         "https://est.example.com",
+        "https://numbers.example.com",
     )
     assert checks.off_note == (
         "Credential checks are off (profile 'p' in c.toml): nothing was asked."
@@ -74,6 +78,7 @@ def test_the_profile_sets_every_check_setting() -> None:
         ("elevenlabs_url", "TETHER_VOICE_ELEVENLABS_URL", "--elevenlabs-url"),
         ("sinch_auth_url", "TETHER_VOICE_SINCH_AUTH_URL", "--sinch-auth-url"),
         ("sinch_est_url", "TETHER_VOICE_SINCH_EST_URL", "--sinch-est-url"),
+        ("sinch_numbers_url", "TETHER_VOICE_SINCH_NUMBERS_URL", "--sinch-numbers-url"),
     ],
 )
 def test_issuer_urls_flag_over_env_over_profile(name: str, env_name: str, flag: str) -> None:
@@ -120,6 +125,13 @@ def test_an_issuer_url_that_could_leak_is_refused_naming_its_source(url: str, wo
     assert "(from --elevenlabs-url)" in problem
 
 
+def test_the_numbers_url_is_refused_like_the_others() -> None:
+    problem = resolve(Flags(sinch_numbers_url="http://numbers.example.com")).issuer_url_problem()
+    assert problem is not None
+    assert "The Sinch Numbers URL (from --sinch-numbers-url)" in problem
+    assert "plain http:// to another machine" in problem
+
+
 def test_loopback_http_is_fine_and_checks_off_ask_nothing() -> None:
     assert resolve(Flags(sinch_est_url="http://127.0.0.1:2215")).issuer_url_problem() is None
     off = resolve(Flags(check_credentials=False, elevenlabs_url="http://elevenlabs.example.com"))
@@ -153,7 +165,12 @@ def test_show_settings_lists_the_check_settings(
     monkeypatch.setenv("TETHER_VOICE_CONFIG", str(tmp_path / "c.toml"))
     (tmp_path / "c.toml").write_text("")
     monkeypatch.setenv("TETHER_VOICE_SINCH_AUTH_URL", "http://auth.example.com")
-    for name in ("TETHER_VOICE_ELEVENLABS_URL", "TETHER_VOICE_SINCH_EST_URL", "TETHER_TOKEN"):
+    for name in (
+        "TETHER_VOICE_ELEVENLABS_URL",
+        "TETHER_VOICE_SINCH_EST_URL",
+        "TETHER_VOICE_SINCH_NUMBERS_URL",
+        "TETHER_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
     argv = ["--show-settings", "--url", "https://t.example.com", "--no-check"]
     assert main([*argv, "--elevenlabs-url", "https://api.eu.residency.elevenlabs.io"]) == 0
@@ -166,6 +183,7 @@ def test_show_settings_lists_the_check_settings(
     )
     assert "sinch_auth_url           http://auth.example.com  (TETHER_VOICE_SINCH_AUTH_URL)" in out
     assert f"sinch_est_url            {DEFAULT_SINCH_EST_URL}  (built-in default)" in out
+    assert f"sinch_numbers_url        {DEFAULT_SINCH_NUMBERS_URL}  (built-in default)" in out
     assert "warning:" not in out, "checks are off: the plain-http URL carries nothing"
 
 

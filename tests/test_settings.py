@@ -122,6 +122,7 @@ def test_rows_name_every_setting_and_its_source() -> None:
         "elevenlabs_url",
         "sinch_auth_url",
         "sinch_est_url",
+        "sinch_numbers_url",
     }
 
 

@@ -45,6 +45,7 @@ from tui.checks.settings import (
     DEFAULT_ELEVENLABS_URL,
     DEFAULT_SINCH_AUTH_URL,
     DEFAULT_SINCH_EST_URL,
+    DEFAULT_SINCH_NUMBERS_URL,
 )
 from tui.config_errors import describe_error, quote_line
 
@@ -61,6 +62,7 @@ PROFILE_ENV = "TETHER_PROFILE"
 ELEVENLABS_URL_ENV = "TETHER_VOICE_ELEVENLABS_URL"
 SINCH_AUTH_URL_ENV = "TETHER_VOICE_SINCH_AUTH_URL"
 SINCH_EST_URL_ENV = "TETHER_VOICE_SINCH_EST_URL"
+SINCH_NUMBERS_URL_ENV = "TETHER_VOICE_SINCH_NUMBERS_URL"
 MAX_ANSWER_MB_ENV = "TETHER_VOICE_MAX_ANSWER_MB"
 MAX_ANSWER_MB_LIMIT = 1024
 """The highest --max-answer-mb accepted: past a GB an answer is not a configuration."""
@@ -123,7 +125,13 @@ class Profile(BaseModel):
     sinch_est_url: str = DEFAULT_SINCH_EST_URL
     """Sinch's Elastic SIP Trunking API, asked about the trunk with a short-lived token."""
 
-    @field_validator("url", "elevenlabs_url", "sinch_auth_url", "sinch_est_url")
+    sinch_numbers_url: str = DEFAULT_SINCH_NUMBERS_URL
+    """Sinch's Numbers API, asked (with the same token) where each number's calls are
+    routed: to the EST trunk, or elsewhere."""
+
+    @field_validator(
+        "url", "elevenlabs_url", "sinch_auth_url", "sinch_est_url", "sinch_numbers_url"
+    )
     @classmethod
     def _clean_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
@@ -178,6 +186,7 @@ class Flags:
     elevenlabs_url: str | None = None
     sinch_auth_url: str | None = None
     sinch_est_url: str | None = None
+    sinch_numbers_url: str | None = None
     max_answer_mb: int | None = None
 
 
@@ -193,6 +202,7 @@ _FLAG_NAMES = {
     "elevenlabs_url": "--elevenlabs-url",
     "sinch_auth_url": "--sinch-auth-url",
     "sinch_est_url": "--sinch-est-url",
+    "sinch_numbers_url": "--sinch-numbers-url",
     "max_answer_mb": "--max-answer-mb",
 }
 _ENV_NAMES = {
@@ -201,12 +211,14 @@ _ENV_NAMES = {
     "elevenlabs_url": ELEVENLABS_URL_ENV,
     "sinch_auth_url": SINCH_AUTH_URL_ENV,
     "sinch_est_url": SINCH_EST_URL_ENV,
+    "sinch_numbers_url": SINCH_NUMBERS_URL_ENV,
     "max_answer_mb": MAX_ANSWER_MB_ENV,
 }
 _ISSUER_URLS = {
     "elevenlabs_url": "The ElevenLabs URL",
     "sinch_auth_url": "The Sinch auth URL",
     "sinch_est_url": "The Sinch EST URL",
+    "sinch_numbers_url": "The Sinch Numbers URL",
 }
 
 
@@ -227,6 +239,7 @@ class ResolvedSettings:
     elevenlabs_url: str = DEFAULT_ELEVENLABS_URL
     sinch_auth_url: str = DEFAULT_SINCH_AUTH_URL
     sinch_est_url: str = DEFAULT_SINCH_EST_URL
+    sinch_numbers_url: str = DEFAULT_SINCH_NUMBERS_URL
     max_answer_mb: int = DEFAULT_MAX_ANSWER_MB
 
     @property
@@ -270,6 +283,7 @@ class ResolvedSettings:
             elevenlabs_url=self.elevenlabs_url,
             sinch_auth_url=self.sinch_auth_url,
             sinch_est_url=self.sinch_est_url,
+            sinch_numbers_url=self.sinch_numbers_url,
             off_note=f"Credential checks are off ({source}): nothing was asked.",
         )
 
@@ -317,6 +331,7 @@ class ResolvedSettings:
             "elevenlabs_url": self.elevenlabs_url,
             "sinch_auth_url": self.sinch_auth_url,
             "sinch_est_url": self.sinch_est_url,
+            "sinch_numbers_url": self.sinch_numbers_url,
         }
         return [(name, str(value), self.describe_source(name)) for name, value in values.items()]
 

@@ -1,7 +1,7 @@
 """Where the checks go and how long they may take: one frozen value for every front end.
 
 Resolved like every other setting (flag > environment > profile > default) by
-:mod:`tui.settings`; the demo points the three URLs at its stand-ins.
+:mod:`tui.settings`; the demo points the four URLs at its stand-ins.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from typing import Any
 def add_check_options(
     parser: argparse.ArgumentParser, *, after_command: bool, switch: bool = True
 ) -> None:
-    """``--check/--no-check``, ``--probe-write-permissions`` and the three issuer URLs.
+    """``--check/--no-check``, ``--probe-write-permissions`` and the four issuer URLs.
 
     ``after_command``: on a subcommand, an option not given must not hide the same option
     given before the command (``SUPPRESS``), as for the connection options.
@@ -43,6 +43,7 @@ def add_check_options(
         ("--elevenlabs-url", "TETHER_VOICE_ELEVENLABS_URL", "the ElevenLabs API"),
         ("--sinch-auth-url", "TETHER_VOICE_SINCH_AUTH_URL", "Sinch's OAuth server"),
         ("--sinch-est-url", "TETHER_VOICE_SINCH_EST_URL", "Sinch's EST API"),
+        ("--sinch-numbers-url", "TETHER_VOICE_SINCH_NUMBERS_URL", "Sinch's Numbers API"),
     ):
         group.add_argument(flag, metavar="URL", default=default, help=f"{what} (env: {env})")
 
@@ -57,5 +58,6 @@ def check_flags(args: argparse.Namespace) -> dict[str, Any]:
             "elevenlabs_url",
             "sinch_auth_url",
             "sinch_est_url",
+            "sinch_numbers_url",
         )
     }
