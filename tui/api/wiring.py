@@ -57,7 +57,7 @@ from tui.api.elevenlabs import SETTING as ELEVENLABS_SETTING
 from tui.api.issuers import MAX_ANSWER_BYTES, IssuerClient, header_problem
 from tui.api.sinch import EST_SETTING, request_token
 from tui.api.wiring_gate import NUMBER, ORGANIZATION, Gate
-from tui.api.wiring_pages import cursor_pages, numbered_pages
+from tui.api.wiring_pages import Ask, cursor_pages, numbered_pages
 from tui.checks.replies import Outcome, Reply, Unreached
 from tui.checks.settings import CheckSettings
 from tui.checks.sinch import access_token
@@ -187,7 +187,7 @@ class _Host:
             )
         return self.scrub(outcome)
 
-    def ask(self, priority: int = ORGANIZATION) -> Callable[[str], Any]:
+    def ask(self, priority: int = ORGANIZATION) -> Ask:
         """``get`` at one priority, as the pagers take it."""
 
         async def asked(path: str) -> Outcome:
