@@ -27,6 +27,7 @@ from tui.api.failures import NOTHING_TO_KEEP, ApiFailure
 from tui.form.fields import FIELDS
 from tui.form.masking import MASK
 from tui.form.state import FormState
+from tui.screens.editor_health import EditorHealth
 from tui.screens.editor_numbers import EditorNumbers
 from tui.screens.editor_sign_in import UNAUTHORIZED_REASON, EditorSignIn
 from tui.screens.paint_once import PaintOnce
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from tui.app import VoiceConfigApp
 
 
-class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
+class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[None]):
     """View and edit one organization's Voice AI configuration."""
 
     app: VoiceConfigApp
@@ -79,6 +80,13 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
             "Numbers",
             tooltip="The phone numbers: switch AI on or off, choose their agents",
             id="editor.numbers",
+        ),
+        Binding(
+            "ctrl+g",
+            "health",
+            "Health",
+            tooltip="Will the AI calls work? Check every hop of every number, read-only",
+            id="editor.health",
         ),
         Binding(
             "ctrl+l",
@@ -281,6 +289,7 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
                     ("Editor", [b for b in self.BINDINGS if isinstance(b, Binding) and b.show]),
                     ("Review", [b for b in ReviewScreen.BINDINGS if isinstance(b, Binding)]),
                     ("Phone numbers (ctrl+n)", self.numbers_help()),
+                    ("Health (ctrl+g)", self.health_help()),
                     ("Anywhere", [b for b in self.app.BINDINGS if isinstance(b, Binding)]),
                 ]
             )
@@ -456,6 +465,7 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorSignIn, Screen[None]):
                     )
                 return
             said = saved.message or "saved"
+            self.remember_saved_keys(form)  # the health view offers them from now on
             rereading = asyncio.ensure_future(self.app.client.load())
             await asyncio.sleep(0)  # let it be sent, then show what was saved meanwhile
             from tui.screens.editor_checks import watch_webhook

@@ -315,6 +315,7 @@ class NumbersDesk:
         self.batch_note, self.phase = done, "done"
         self._publish(self.state, done)
         self._results_said = self.editor.status.outcome = Outcome.of(tone, *lines)
+        self.editor.health_after_toggles(self)  # the applied numbers' wiring, again
 
     # --- leaving --------------------------------------------------------------------
 

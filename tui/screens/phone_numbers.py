@@ -27,7 +27,16 @@ class PhoneNumbersScreen(ModalScreen[None]):
     only from their own review (ctrl+s), never with the form.
     """
 
-    BINDINGS = [Binding("escape,ctrl+n", "dismiss", "Close", id="numbers.close")]
+    BINDINGS = [
+        Binding("escape,ctrl+n", "dismiss", "Close", id="numbers.close"),
+        Binding(
+            "ctrl+g",
+            "health",
+            "Health",
+            tooltip="The health view: will these numbers' AI calls work?",
+            id="numbers.health",
+        ),
+    ]
 
     def __init__(self, desk: NumbersDesk) -> None:
         super().__init__()
@@ -45,6 +54,11 @@ class PhoneNumbersScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.desk.changed.subscribe(self, lambda _desk: self._retitle())
         self.query_one(PhoneNumbersTable).focus()
+
+    def action_health(self) -> None:
+        editor = self.desk.editor
+        self.dismiss()
+        editor.action_health()
 
     def _retitle(self) -> None:
         self.query_one("#numbers-title", Static).update(shown(self._title()))

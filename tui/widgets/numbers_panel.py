@@ -22,6 +22,7 @@ from tui.widgets.shown import shown
 
 if TYPE_CHECKING:
     from tui.numbers.state import NumbersState
+    from tui.screens.health_desk import HealthChange
     from tui.screens.numbers_desk import NumbersDesk
 
 FILTER_HINT = "type to filter: number, agent, on/off, pending, failed · a,b: both"
@@ -70,6 +71,16 @@ class NumbersPanel(Vertical):
         padding: 0 1;
         color: $text-muted;
     }
+    NumbersPanel #numbers-health {
+        display: none;
+        height: 2;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    NumbersPanel #numbers-health.-shown {
+        display: block;
+    }
     NumbersPanel #numbers-counter {
         height: 1;
         padding: 0 1;
@@ -97,6 +108,7 @@ class NumbersPanel(Vertical):
         yield PhoneNumbersTable(id="numbers-table")
         yield Static("", id="numbers-who", markup=False)
         yield Static("", id="numbers-detail", markup=False)
+        yield Static("", id="numbers-health", markup=False)
         yield Static("", id="numbers-counter", markup=False)
 
     @property
@@ -105,9 +117,17 @@ class NumbersPanel(Vertical):
 
     def on_mount(self) -> None:
         self.desk.changed.subscribe(self, self._desk_changed)
+        health = self.desk.editor.health_desk()
+        health.changed.subscribe(self, self._health_changed)
+        self.table.show_health(health.board)
         self._refilter()
         self.desk.ensure_agents()
         self._show_note()
+
+    def _health_changed(self, change: HealthChange) -> None:
+        """Answers of a health run: their rows' cells, and the detail if it is theirs."""
+        self.table.show_health(change.board, change.numbers)
+        self._show_health()
 
     # --- the desk changed -----------------------------------------------------------
 
@@ -215,6 +235,19 @@ class NumbersPanel(Vertical):
             who, *story = detail_lines(self.desk.state, row)
         _update(self.query_one("#numbers-who", Static), who)
         _update(self.query_one("#numbers-detail", Static), "\n".join(story))
+        self._show_health()
+
+    def _show_health(self) -> None:
+        """Under the row's story, once the health view has run: the row's findings,
+        problems first (two lines, each cut with "…"; the health view has them all)."""
+        board = self.desk.editor.health_desk().board
+        line = self.query_one("#numbers-health", Static)
+        line.set_class(board.shown, "-shown")
+        if not board.shown:
+            return
+        row = self.table.current_row
+        number = self.desk.state.numbers[row].phone_number if row is not None else None
+        _update(line, "\n".join(board.detail(number)))
 
 
 def _update(widget: Static, text: str) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -27,6 +28,7 @@ from textual.strip import Strip
 
 from tui.numbers.state import NumbersState
 from tui.numbers.view import RowView, Tone, row_view
+from tui.wiring.board import HealthBoard
 
 GAP = 2
 """Spaces between columns."""
@@ -34,6 +36,10 @@ USER_WIDTH = 24
 """A user ID (a 24-hex-character Mongo ObjectId), shown only when there is room for it."""
 MIN_CHANGE = 28
 AGENT_MAX = 18
+HEALTH_HEADER = "Health"
+"""The health column, once the health view has run this session: ✓ ✗ ⚠ ?, or … while
+checking (the detail line under the table says it in words)."""
+HEALTH_STYLES = {"✓": "ok", "✗": "problem", "⚠": "warning", "?": "unknown", "…": "checking"}
 
 
 def _fit(text: str, width: int) -> str:
@@ -70,6 +76,11 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
     PhoneNumbersTable > .numbers-table--applied { color: $success; }
     PhoneNumbersTable > .numbers-table--refused { color: $error; }
     PhoneNumbersTable > .numbers-table--check { color: $warning; }
+    PhoneNumbersTable > .numbers-table--health-ok { color: $success; }
+    PhoneNumbersTable > .numbers-table--health-problem { color: $error; text-style: bold; }
+    PhoneNumbersTable > .numbers-table--health-warning { color: $warning; text-style: bold; }
+    PhoneNumbersTable > .numbers-table--health-unknown { color: $warning; }
+    PhoneNumbersTable > .numbers-table--health-checking { color: $text-muted; }
     """
 
     COMPONENT_CLASSES = {
@@ -80,6 +91,11 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
         "numbers-table--applied",
         "numbers-table--refused",
         "numbers-table--check",
+        "numbers-table--health-ok",
+        "numbers-table--health-problem",
+        "numbers-table--health-warning",
+        "numbers-table--health-unknown",
+        "numbers-table--health-checking",
     }
 
     BINDINGS = [
@@ -155,6 +171,7 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._state: NumbersState | None = None
+        self._health: HealthBoard | None = None
         self._rows: list[int] = []
         self._layout: tuple[int, ...] = ()
         self._layout_for: tuple[int, int] = (-1, -1)
@@ -195,6 +212,21 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
             self.call_after_refresh(self._scroll_to_cursor)
         if redraw or new_rows:
             self.refresh()
+
+    def show_health(self, board: HealthBoard, numbers: frozenset[str] | None = None) -> None:
+        """The health column from ``board``; ``numbers``: only their lines changed."""
+        appears = board.shown != (self._health is not None and self._health.shown)
+        self._health = board
+        if numbers is None or appears or self._state is None:
+            self.refresh()
+            return
+        for position, row in enumerate(self._rows):
+            if self._state.numbers[row].phone_number in numbers:
+                self.refresh_line(position + 1)
+
+    @property
+    def health_shown(self) -> bool:
+        return self._health is not None and self._health.shown
 
     def refresh_row(self, row: int) -> None:
         """Redraw one number's line, if it is shown (an outcome arrived for it)."""
@@ -263,9 +295,11 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
     # --- drawing --------------------------------------------------------------------
 
     def _columns(self, width: int) -> tuple[int, ...]:
-        """Widths of number, AI, agent, change and user for this width (user 0: left out)."""
+        """Widths of number, health, AI, agent, change and user for this width (health 0:
+        never run; user 0: left out)."""
         state = self._state
-        key = (width, id(state.agents) if state else 0)
+        health_w = len(HEALTH_HEADER) if self.health_shown else 0
+        key = (width, id(state.agents) if state else 0, health_w)
         if key == self._layout_for:
             return self._layout
         number_w, agent_w = 12, 11
@@ -276,10 +310,10 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
             labels = (state.agents.label(state.numbers[r].ai_agent_id) for r in sample)
             agent_w = min(AGENT_MAX, max([11, *(cell_len(label) for label in labels)]))
         number_w = min(number_w, 16)
-        fixed = 2 + number_w + GAP + 3 + GAP + agent_w + GAP
+        fixed = 2 + number_w + GAP + (health_w + GAP if health_w else 0) + 3 + GAP + agent_w + GAP
         user_w = USER_WIDTH if width - fixed - MIN_CHANGE - GAP >= USER_WIDTH else 0
         change_w = max(0, width - fixed - (user_w + GAP if user_w else 0))
-        self._layout = (number_w, 3, agent_w, change_w, user_w)
+        self._layout = (number_w, health_w, 3, agent_w, change_w, user_w)
         self._layout_for = key
         return self._layout
 
@@ -289,27 +323,53 @@ class PhoneNumbersTable(ScrollView, can_focus=True):
         if y == 0:
             style = base + self.get_component_rich_style("numbers-table--header")
             view = RowView("Number", "AI", "Agent", "Change · outcome", "User", Tone.PLAIN)
-            return Strip([Segment(self._line(view, "  ", width), style)], width)
+            return Strip(self._segments(view, HEALTH_HEADER, "  ", width, style, None), width)
         position = round(self.scroll_offset.y) + y - 1
         if self._state is None or position >= len(self._rows):
             return Strip.blank(width, base)
-        view = row_view(self._state, self._rows[position])
+        row = self._rows[position]
+        view = row_view(self._state, row)
         at_cursor = position == self.cursor
         style = base
         if view.tone is not Tone.PLAIN:
             style += self.get_component_rich_style(f"numbers-table--{view.tone.value}")
         if at_cursor:
             style += self.get_component_rich_style("numbers-table--cursor")
-        return Strip([Segment(self._line(view, "▸ " if at_cursor else "  ", width), style)], width)
+        health = ""
+        if self.health_shown and self._health is not None:
+            health = self._health.cell(self._state.numbers[row].phone_number)
+        pointer = "▸ " if at_cursor else "  "
+        return Strip(self._segments(view, health, pointer, width, style, health or None), width)
 
-    def _line(self, view: RowView, pointer: str, width: int) -> str:
-        number_w, ai_w, agent_w, change_w, user_w = self._columns(width)
-        cells = [
-            _fit(view.number, number_w),
-            _fit(view.ai, ai_w),
-            _fit(view.agent, agent_w),
-            _fit(view.change, change_w),
-        ]
+    def _segments(
+        self,
+        view: RowView,
+        health: str,
+        pointer: str,
+        width: int,
+        style: Style,
+        symbol: str | None,
+    ) -> list[Segment]:
+        """The line's segments: the health cell, when it holds a symbol, in its own style."""
+        number_w, health_w, ai_w, agent_w, change_w, user_w = self._columns(width)
+        gap = " " * GAP
+        tail = [_fit(view.ai, ai_w), _fit(view.agent, agent_w), _fit(view.change, change_w)]
         if user_w:
-            cells.append(_fit(view.user, user_w))
-        return _fit(pointer + (" " * GAP).join(cells), width)
+            tail.append(_fit(view.user, user_w))
+        if not health_w:
+            return [
+                Segment(
+                    _fit(pointer + gap.join([_fit(view.number, number_w), *tail]), width), style
+                )
+            ]
+        head = pointer + _fit(view.number, number_w) + gap
+        cell = _fit(health, health_w)
+        room = width - cell_len(head) - health_w
+        if room < 0:  # narrower than the first two columns: one plain line, cut
+            return [Segment(_fit(head + cell, width), style)]
+        rest = _fit(gap + gap.join(tail), room)
+        cell_style = style
+        if symbol in HEALTH_STYLES:
+            name = f"numbers-table--health-{HEALTH_STYLES[symbol]}"
+            cell_style = style + self.get_component_rich_style(name)
+        return [Segment(head, style), Segment(cell, cell_style), Segment(rest, style)]

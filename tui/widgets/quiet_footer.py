@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual import events
 from textual.widgets import Footer
+
+COMPACT_BELOW = 100
+"""Columns under which the keys lose their padding: at 80 the editor's keys (ctrl+g
+among them) fit only so."""
 
 
 class QuietFooter(Footer):
@@ -17,6 +22,12 @@ class QuietFooter(Footer):
     """
 
     _shown: Hashable = None
+
+    def on_mount(self) -> None:
+        self.compact = self.app.size.width < COMPACT_BELOW  # before the first frame
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = event.size.width < COMPACT_BELOW
 
     def _what_it_would_show(self) -> Hashable:
         """Everything :meth:`Footer.compose` reads, for the bindings it displays."""

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from tui.form.masking import MASK
 from tui.wiring.findings import Finding, NumberReport, Verdict, worst
 
 CHECKING = "…"
@@ -169,10 +170,39 @@ class HealthBoard:
         return worst(self.org) if self.org else None
 
 
+def finding_words(finding: Finding) -> str:
+    """ "Imported — problem: not imported in ElevenLabs; import it …" (plain text)."""
+    return f"{finding.check.label} — {WORDS[finding.verdict]}: {finding.line}"
+
+
 def finding_line(finding: Finding) -> str:
-    """ "✗ Imported — problem: not imported in ElevenLabs; import it …" (plain text)."""
-    verdict = finding.verdict
-    return f"{verdict.symbol} {finding.check.label} — {WORDS[verdict]}: {finding.line}"
+    """The same, after the verdict's symbol."""
+    return f"{finding.verdict.symbol} {finding_words(finding)}"
+
+
+def scrubbed(finding: Finding, secrets: Iterable[str]) -> Finding:
+    """``finding`` with every sent secret masked in its words: the rules quote the
+    issuers' messages, and an issuer could echo what it was sent."""
+    secrets = [secret for secret in secrets if secret]
+
+    def clean(text: str) -> str:
+        for secret in secrets:
+            text = text.replace(secret, MASK)
+        return text
+
+    if not secrets:
+        return finding
+    return replace(
+        finding,
+        found=clean(finding.found),
+        todo=clean(finding.todo),
+        details=tuple(clean(line) for line in finding.details),
+    )
+
+
+def scrubbed_report(report: NumberReport, secrets: Iterable[str]) -> NumberReport:
+    checks = tuple(scrubbed(finding, secrets) for finding in report.checks)
+    return replace(report, checks=checks)
 
 
 def counts_line(counts: Mapping[Verdict, int]) -> str:
