@@ -16,7 +16,7 @@ from tests.keyrings import use_keyring
 from tui.cli import main
 from tui.demo.server import SUPERADMIN_TOKEN
 
-WIDTH = 80
+WIDTH = 100
 
 
 REFUSED = "http://127.0.0.1:9"
