@@ -68,7 +68,15 @@ def test_a_stored_key_the_edit_relies_on_is_not_checked_and_says_why() -> None:
             Verdict.NOT_CHECKED,
             "stored_secret",
         )
-        assert line.summary == "the stored key is never returned by Tether"
+        # Why the key matters to this edit, then why it is not checked (issue 18, item 5).
+        why = (
+            "Tether puts the new tool secret on the agents' tools with the stored key"
+            if state.is_changed("generateToolSecret")
+            else "the AI calls will use the stored key"
+        )
+        assert line.summary == (
+            f"{why}, and the stored key is never returned by Tether, so it cannot be checked here"
+        )
         assert line.next_step == "type it again to check it"
 
 

@@ -113,10 +113,15 @@ def _stored_elevenlabs_key(form: FormState) -> list[CheckResult]:
                 Basis.DOCUMENTED,
             )
         ]
+    why = (
+        "Tether puts the new tool secret on the agents' tools with the stored key"
+        if form.is_changed("generateToolSecret")
+        else "the AI calls will use the stored key"
+    )
     return [
         not_checked(
             check,
-            STORED.format(what="key"),
+            f"{why}, and {STORED.format(what='key')}, so it cannot be checked here",
             "stored_secret",
             next_step="type it again to check it",
             basis=Basis.DOCUMENTED,
