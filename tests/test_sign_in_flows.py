@@ -190,6 +190,31 @@ async def test_a_401_on_save_signs_in_again_and_retries_with_the_edits(
     assert demo_server.state.public_config()["sinchEstTrunkId"] == "trunk-after-401"
 
 
+async def test_a_401_with_tether_token_set_does_not_advise_setting_it(
+    demo_server: DemoServer,
+) -> None:
+    """Issue 18, item 8: the session started with TETHER_TOKEN (here an admin's, so the
+    save gets a 401); the sign-in screen must not say "set TETHER_TOKEN before starting"
+    but that it is set, wins at the next start, and needs a fresh token."""
+    app = VoiceConfigApp(
+        ConnectionSettings(demo_server.url, SecretStr(ADMIN_TOKEN), read_timeout=2.0),
+        profile="test",
+        store=TokenStore(backend=fail.Keyring()),
+        token_entry="test",
+        token_from_env=True,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste_into(pilot, "sinchEstTrunkId", "trunk-after-401", replace=True)
+        await press_and_settle(pilot, "ctrl+s")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        note = str(app.screen.query_one("#signin-keyring-note", Static).render())
+        assert "started with TETHER_TOKEN" in note and "fresh token" in note
+        assert "before starting" not in dialog_text(pilot)
+
+
 async def test_cancelling_sign_in_after_a_401_keeps_the_edits_and_offers_ctrl_l(
     demo_server: DemoServer,
 ) -> None:

@@ -72,6 +72,7 @@ class VoiceConfigApp(KeysResolvedWhereSent):
         verify_first: bool = False,
         checks: CheckSettings = OFF,
         look_in_keyring: bool = False,
+        token_from_env: bool = False,
         client: VoiceConfigClient | None = None,
     ) -> None:
         super().__init__()
@@ -88,6 +89,9 @@ class VoiceConfigApp(KeysResolvedWhereSent):
         (the command line always does), so an embedded app never contacts a third party."""
         self.look_in_keyring = look_in_keyring
         """No token given: look in the keyring (in a worker, after the first frame) first."""
+        self.token_from_env = token_from_env
+        """The session started with ``TETHER_TOKEN``: sign-in advice must not tell the user
+        to set what they set, and must say it wins over the keyring at the next start."""
         self.client = client or VoiceConfigClient(settings)
         """The session's connection (given when the command line already sent the first
         requests with it); closed when the app ends."""

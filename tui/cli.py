@@ -430,6 +430,7 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             "verify_first": plan.verify_first,
             "checks": plan.settings.checks(),
             "look_in_keyring": plan.token is None,
+            "token_from_env": plan.token_source == "env",
         }
 
     # A token at hand (--demo, TETHER_TOKEN): the first requests leave now, while the UI

@@ -81,7 +81,12 @@ class EditorSignIn:
 
         app = self.app
         screen = SignInScreen(
-            app.client.settings, app.target_label, reason, app.store, app.token_entry
+            app.client.settings,
+            app.target_label,
+            reason,
+            app.store,
+            app.token_entry,
+            token_from_env=app.token_from_env,
         )
 
         def done(signed: SignedIn | None) -> None:

@@ -29,6 +29,12 @@ if TYPE_CHECKING:
     from tui.auth.token_store import TokenStore
 
 
+ENV_TOKEN_NOTE = (
+    "This session started with TETHER_TOKEN; a sign-in here lasts for this session. "
+    "TETHER_TOKEN is used first at every start: put a fresh token in it for next time."
+)
+
+
 class SignInScreen(ModalScreen[SignedIn | None]):
     """Ask for credentials; dismiss with the new token and its user, or None on escape.
 
@@ -55,8 +61,11 @@ class SignInScreen(ModalScreen[SignedIn | None]):
         reason: str,
         store: TokenStore | None = None,
         token_entry: str | None = None,
+        *,
+        token_from_env: bool = False,
     ) -> None:
         super().__init__()
+        self.token_from_env = token_from_env
         self.connection = connection
         self.target = target
         self.reason = reason
@@ -108,11 +117,17 @@ class SignInScreen(ModalScreen[SignedIn | None]):
         available = self.store is not None and await self.store.available_async()
         remember = self.query_one("#signin-remember", Checkbox)
         remember.display = available
-        if not available:
+        note = ""
+        if self.token_from_env:
+            # The advice to "set TETHER_TOKEN" would be wrong: it is set, and it wins
+            # over the keyring at the next start (issue 18, item 8).
+            note = ENV_TOKEN_NOTE
+        elif not available:
             from tui.auth.token_store import NO_KEYRING_ADVICE
 
             problem = self.store.problem if self.store is not None else None
             note = problem.advice if problem is not None else NO_KEYRING_ADVICE
+        if note:
             self.query_one("#signin-keyring-note", Static).update(shown(note))
 
     @on(Checkbox.Changed, "#signin-remember")
