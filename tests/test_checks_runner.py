@@ -294,9 +294,14 @@ async def test_refused_and_unsafe_urls(demo_stack: DemoStack) -> None:
     assert "plain http:// to another machine" in results[SINCH_KEY].summary
 
 
-async def test_a_key_a_header_cannot_carry_is_not_sent(demo_stack: DemoStack) -> None:
-    results = await check(demo_stack.check_settings(), elevenlabsApiKey="sk_with space")
-    assert verdicts(results)[KEY] == (NOT_CHECKED, "not_sendable")
+async def test_a_key_a_header_cannot_carry_is_not_sent_and_is_a_problem(
+    demo_stack: DemoStack,
+) -> None:
+    """Issue 18, item 4: the app calls such a key unsendable as typed, so the review asks
+    again before saving it, as for any definite problem (Tether cannot send it either)."""
+    for typed in ("sk_with space", " sk_leading", "sk_trailing\n"):
+        results = await check(demo_stack.check_settings(), elevenlabsApiKey=typed)
+        assert verdicts(results)[KEY] == (PROBLEM, "unsendable"), typed
     assert demo_stack.elevenlabs.requests == []
 
 

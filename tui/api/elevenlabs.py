@@ -11,7 +11,7 @@ from __future__ import annotations
 import httpx
 from pydantic import SecretStr
 
-from tui.api.issuers import IssuerClient, header_problem
+from tui.api.issuers import UNSENDABLE, IssuerClient, header_problem
 from tui.checks.replies import Outcome, Unreached
 
 SETTING = "The ElevenLabs URL (--elevenlabs-url)"
@@ -43,7 +43,7 @@ class ElevenLabsClient(IssuerClient):
             transport=transport,
         )
         if problem and self.refused is None:
-            self.refused = Unreached("not sent", problem)
+            self.refused = Unreached(UNSENDABLE, problem)
 
     async def agents_page(self) -> Outcome:
         """One agent at most: proves the key and ``convai_read`` at the smallest cost."""

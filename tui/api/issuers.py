@@ -44,6 +44,12 @@ _HEADER_VALUE = re.compile(r"[\x21-\x7e]+( [\x21-\x7e]+)*")
 """What any header value here may be (``Bearer x`` has one inner space)."""
 
 
+UNSENDABLE = "unsendable"
+"""The :class:`Unreached` kind for a credential that no HTTP header can carry as typed:
+not "nothing proven" but definite, since Tether would have to send it in a header too
+[inferred], so the rules make it a problem."""
+
+
 def header_problem(value: SecretStr, what: str) -> str | None:
     """Why ``value`` cannot go into a request header as typed, or None; never quotes it."""
     if _SENDABLE.fullmatch(value.get_secret_value()):
@@ -75,10 +81,12 @@ class IssuerClient:
         self.refused: Unreached | None = None
         self._http: httpx.AsyncClient | None = None
         reason = issuer_url_reason(base_url, setting)
-        if reason is None and not all(_HEADER_VALUE.fullmatch(v) for v in headers.values()):
-            reason = "a credential holds characters that cannot go into a request header"
         if reason is not None:
             self.refused = Unreached("not sent", reason)
+            return
+        if not all(_HEADER_VALUE.fullmatch(v) for v in headers.values()):
+            why = "a credential holds characters that cannot go into a request header"
+            self.refused = Unreached(UNSENDABLE, why)
             return
         try:
             self._http = open_client(

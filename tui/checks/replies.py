@@ -45,7 +45,8 @@ class Unreached:
     """No usable answer: refused, DNS, TLS, timeout, dropped, too big, not sendable."""
 
     kind: str
-    """``timeout``, ``network``, ``bad response`` or ``not sent``."""
+    """``timeout``, ``network``, ``bad response``, ``not sent`` (a setting stopped it) or
+    ``unsendable`` (the credential as typed cannot go into a header)."""
     detail: str
     """What happened, in the transport layer's words (host and port, the OS's reason)."""
 
@@ -74,6 +75,16 @@ def unreached(check: CheckId, what: Unreached) -> CheckResult:
             summary,
             "timeout",
             next_step="review again later, or check from a host that can reach it",
+        )
+    if what.kind == "unsendable":  # as typed, no header can carry it: nor can Tether's
+        from tui.checks.verdict import problem
+
+        return problem(
+            check,
+            quote(what.detail),
+            "unsendable",
+            "retype it without spaces, line breaks or other such characters",
+            Basis.INFERRED,
         )
     if what.kind == "not sent":
         return not_checked(check, quote(what.detail), "not_sendable")
