@@ -131,4 +131,4 @@ async def _said_after(
     tone = base.tone
     if any(not line.startswith("✓") for line in lines) and tone is Tone.SUCCESS:
         tone = Tone.WARNING
-    editor.status.outcome = Outcome(tone, (*base.lines, *lines))
+    editor.status.outcome = Outcome(tone, (*base.lines, *(printable(line) for line in lines)))

@@ -154,7 +154,7 @@ class HealthDesk:
             return Offered(_value_of(self.saved, wire_name), "saved this session")
         form = self.editor.form
         if form is not None and form.is_changed(wire_name):
-            return Offered(str(form.plain_value(wire_name)), "typed in the form, not saved")
+            return Offered(str(form.plain_value(wire_name)), "in the form, not saved")
         return None
 
     # --- runs ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from rich.table import Table
 from rich.text import Text
 
+from tui.printable import printable
 from tui.widgets.shown import shown, shown_line, shown_value
 from tui.wiring.board import CHECKING, WORDS, HealthBoard, counts_line, problems_first
 from tui.wiring.findings import CheckId, Finding, NumberReport, Verdict, ordered_numbers
@@ -123,12 +124,10 @@ def _add_number(table: Table, report: NumberReport, agent_label: AgentLabel) -> 
     verdict = report.verdict
     ai = "AI on" if report.ai_enabled else "AI off"
     agent = agent_label(report.phone_number)
-    head = shown_line(
-        (report.phone_number, "bold"),
-        f" · {ai}",
-        f" · agent {agent}" if agent else "",
-        f" · {WORDS[verdict]}",
-    )
+    head = Text()
+    head.append(printable(report.phone_number), style="bold")
+    head.append(printable(f" · {ai}" + (f" · agent {agent}" if agent else "")))
+    head.append(printable(f" · {WORDS[verdict]}"))
     table.add_row(symbol(verdict), head)
     wrong = [f for f in problems_first(report.checks) if f.verdict is not Verdict.OK]
     for finding in wrong:
@@ -157,24 +156,22 @@ def _nested() -> Table:
 
 
 def _add_details(table: Table, finding: Finding, *, nested: bool = False) -> None:
-    """The items behind a finding, one per line, at most :data:`DETAILS_SHOWN`."""
+    """The items behind a finding, one per line, at most :data:`DETAILS_SHOWN`; each
+    wrapped under itself, after its bullet."""
     details = finding.details
-    more = len(details) - DETAILS_SHOWN
-    if not nested:
-        for detail in details[:DETAILS_SHOWN]:
-            table.add_row(Text(""), shown_line(("· ", "dim"), detail))
-        if more > 0:
-            table.add_row(Text(""), shown(f"… and {more} more (doctor --all lists each)", "dim"))
-        return
     if not details:
         return
-    under = _nested()
+    more = len(details) - DETAILS_SHOWN
+    under = Table.grid(padding=(0, 1), expand=True)
+    if nested:
+        under.add_column(width=1, no_wrap=True)
+    under.add_column(width=1, no_wrap=True)
+    under.add_column(ratio=1, overflow="fold")
+    lead = (Text(""),) if nested else ()
     for detail in details[:DETAILS_SHOWN]:
-        under.add_row(Text(""), Text(""), shown_line(("· ", "dim"), detail))
+        under.add_row(*lead, shown("·", "dim"), shown_value(detail))
     if more > 0:
-        under.add_row(
-            Text(""), Text(""), shown(f"… and {more} more (doctor --all lists each)", "dim")
-        )
+        under.add_row(*lead, Text(""), shown(f"… and {more} more (doctor --all lists each)", "dim"))
     table.add_row(Text(""), under)
 
 

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from tui.numbers.search import SearchIndex, matching_rows
 from tui.numbers.view import detail_lines
+from tui.printable import printable
 from tui.widgets.phone_numbers import PhoneNumbersTable
 from tui.widgets.shown import shown
 
@@ -247,7 +248,8 @@ class NumbersPanel(Vertical):
             return
         row = self.table.current_row
         number = self.desk.state.numbers[row].phone_number if row is not None else None
-        _update(line, "\n".join(board.detail(number)))
+        # Each finding on its own line: a line break in an issuer's words stays escaped.
+        _update(line, "\n".join(printable(each) for each in board.detail(number)))
 
 
 def _update(widget: Static, text: str) -> None:
