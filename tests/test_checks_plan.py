@@ -122,6 +122,20 @@ def test_half_a_pair_cannot_be_checked() -> None:
     assert only_id.summary == "the stored key secret is never returned by Tether"
 
 
+def test_half_a_pair_with_nothing_stored_is_a_problem_not_a_stored_secret() -> None:
+    """Issue 18, item 3: with no credentials stored, "the stored key secret is never
+    returned" suggested one was; the key ID alone cannot work, and the review says so."""
+    empty = FormState.from_loaded(VoiceAiConfig.model_validate({"sinchEstConfigured": False}))
+    for typed, missing in (("sinchEstKeyId", "key secret"), ("sinchEstKeySecret", "key ID")):
+        (line,) = plan_checks(empty.with_value(typed, "x"), probe_writes=False).decided
+        assert (line.check, line.verdict, line.reason) == (
+            CheckId.SINCH_KEY,
+            Verdict.PROBLEM,
+            "half_pair",
+        )
+        assert f"no Sinch EST {missing} is stored" in line.summary
+
+
 def test_changed_identifiers_without_the_pair_say_the_stored_pair_is_never_returned() -> None:
     state = form(sinchEstTrunkDomain="other.pstn.sinch.com")
     assert decided(state) == {CheckId.SINCH_TRUNK: (Verdict.NOT_CHECKED, "stored_secret")}

@@ -176,3 +176,45 @@ def test_unconfirmed_after_save_names_values_that_did_not_stick() -> None:
     assert form.unconfirmed_after_save(key_dropped) == ["ElevenLabs API key"]
     unknown = as_sent.model_copy(update={"elevenlabs_api_key_configured": None})
     assert form.unconfirmed_after_save(unknown) == []
+
+
+def _reread(loaded: dict, edits: dict, reloaded: dict):
+    from tui.api.models import VoiceAiConfig
+    from tui.form.state import FormState
+
+    form = FormState.from_loaded(VoiceAiConfig.model_validate(loaded))
+    for name, value in edits.items():
+        form = form.with_value(name, value)
+    return form.reread_after_save(VoiceAiConfig.model_validate(reloaded))
+
+
+def test_the_reread_confirms_only_what_it_can_show() -> None:
+    """Issue 18, item 3: a key ID saved alone on an empty organization is not "confirmed"
+    (Tether returns only the credentials' flag, still false): said plainly."""
+    empty = {"sinchEstConfigured": False, "elevenlabsApiKeyConfigured": False}
+    alone = _reread(empty, {"sinchEstKeyId": "id-1"}, empty)
+    assert alone.confirmed == () and alone.unseen == ("Sinch EST key ID",)
+    assert alone.still_unset == ("Sinch EST key ID",)
+    words = "\n".join(alone.lines())
+    assert "confirmed" not in words and "not configured" in words
+
+    pair = _reread(
+        empty,
+        {"sinchEstKeyId": "id-1", "sinchEstKeySecret": "s-1"},
+        {**empty, "sinchEstConfigured": True},
+    )
+    assert pair.confirmed == ("Sinch EST key ID", "Sinch EST key secret") and not pair.unseen
+
+    rotated = _reread(
+        {"elevenlabsApiKeyConfigured": True, "sinchEstTrunkId": "t-1"},
+        {"elevenlabsApiKey": "sk_new", "sinchEstTrunkId": "t-2"},
+        {"elevenlabsApiKeyConfigured": True, "sinchEstTrunkId": "t-2"},
+    )
+    assert rotated.confirmed == ("Sinch EST trunk ID",)
+    assert rotated.unseen == ("ElevenLabs API key",) and not rotated.still_unset
+    assert rotated.lines()[0] == "Re-read from the server: 1 change confirmed."
+
+    overwritten = _reread(
+        {"sinchEstTrunkId": "t-1"}, {"sinchEstTrunkId": "t-2"}, {"sinchEstTrunkId": "t-3"}
+    )
+    assert overwritten.differs == ("Sinch EST trunk ID",) and not overwritten.confirmed

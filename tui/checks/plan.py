@@ -160,6 +160,18 @@ def _sinch(form: FormState) -> tuple[SinchInputs | None, list[CheckResult]]:
         ]
     if id_typed or secret_typed:
         stored, typed = ("key secret", "key ID") if id_typed else ("key ID", "key secret")
+        if form.loaded.sinch_est_configured is False:
+            # Nothing is stored to pair it with: "never returned" would suggest there is.
+            return None, [
+                problem(
+                    CheckId.SINCH_KEY,
+                    f"no Sinch EST {stored} is stored, and none was typed: the {typed} "
+                    "alone cannot work",
+                    "half_pair",
+                    f"type the {stored} too",
+                    Basis.DOCUMENTED,
+                )
+            ]
         return None, [
             not_checked(
                 CheckId.SINCH_KEY,

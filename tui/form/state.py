@@ -80,6 +80,44 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Reread:
+    """What the re-read after a save shows about the changes sent (labels)."""
+
+    confirmed: tuple[str, ...] = ()
+    """Read back as sent (an identifier), or a "configured" flag that only this save
+    can have turned on."""
+    differs: tuple[str, ...] = ()
+    """Read back otherwise: normalised by the server, or changed by someone else."""
+    unseen: tuple[str, ...] = ()
+    """Sent, but nothing Tether returns can show it (a secret whose flag was already
+    on, the Sinch key ID without its secret, a fresh tool secret)."""
+    still_unset: tuple[str, ...] = ()
+    """Of ``unseen``: those whose "configured" flag still reads false (the Sinch key ID
+    sent without a secret, with none stored)."""
+
+    def lines(self) -> list[str]:
+        """The re-read's words for the status panel and ``set``: what it confirmed, and
+        plainly what it cannot show, never counted as confirmed."""
+        lines: list[str] = []
+        count = len(self.confirmed)
+        if count:
+            lines.append(
+                f"Re-read from the server: {count} change{'s' if count != 1 else ''} confirmed."
+            )
+        if self.unseen:
+            lines.append(
+                "Not shown by the re-read (Tether returns no secret values, only whether "
+                "they are configured): " + ", ".join(self.unseen) + "."
+            )
+        if self.still_unset:
+            lines.append(
+                "Tether still reports " + ", ".join(self.still_unset) + " as not configured: "
+                "the Sinch key ID and key secret count only together."
+            )
+        return lines
+
+
+@dataclass(frozen=True)
 class FormState:
     """An immutable snapshot of the form. Every edit makes a new one."""
 
@@ -165,21 +203,48 @@ class FormState:
         Identifiers must read back as sent; a secret's "configured" flag must not read
         back as false (None means the server did not say, which proves nothing).
         """
+        return list(self.reread_after_save(reloaded).differs)
+
+    def reread_after_save(self, reloaded: VoiceAiConfig) -> Reread:
+        """What the re-read proves about each sent change, and what it cannot show.
+
+        An identifier is confirmed when it reads back as sent. A secret never reads back:
+        its change is confirmed only by its "configured" flag turning (or staying) true
+        when every field behind the flag was sent; the Sinch key ID alone (or the secret
+        alone) leaves the flag saying nothing about it, and a fresh tool secret cannot be
+        told from the old one. Those are ``unseen``: said plainly, never counted as
+        confirmed.
+        """
         expected = self.after_save().loaded
-        labels: list[str] = []
+        sent = {spec.wire_name for spec in self.changed_specs()}
+        confirmed: list[str] = []
+        differs: list[str] = []
+        unseen: list[str] = []
+        still_unset: list[str] = []
         for spec in self.changed_specs():
             if spec.loaded_from_server:
-                mismatch = expected.wire_value(spec.wire_name) != reloaded.wire_value(
-                    spec.wire_name
-                )
-            else:
-                flag = spec.configured_flag
-                mismatch = bool(
-                    flag and expected.wire_value(flag) and reloaded.wire_value(flag) is False
-                )
-            if mismatch:
-                labels.append(spec.label)
-        return labels
+                same = expected.wire_value(spec.wire_name) == reloaded.wire_value(spec.wire_name)
+                (confirmed if same else differs).append(spec.label)
+                continue
+            flag = spec.configured_flag
+            now = reloaded.wire_value(flag) if flag else None
+            if flag and expected.wire_value(flag) and now is False:
+                differs.append(spec.label)
+                continue
+            behind = {f.wire_name for f in FIELDS if flag and f.configured_flag == flag}
+            was = self.loaded.wire_value(flag) if flag else None
+            proves = (
+                spec.kind is not FieldKind.ACTION
+                and bool(flag)
+                and behind <= sent
+                and now is True
+                and was is not True
+            )
+            label = "the new tool secret" if spec.kind is FieldKind.ACTION else spec.label
+            (confirmed if proves else unseen).append(label)
+            if not proves and now is False:
+                still_unset.append(label)
+        return Reread(tuple(confirmed), tuple(differs), tuple(unseen), tuple(still_unset))
 
     def _describe_before(self, spec: FieldSpec) -> str:
         if spec.loaded_from_server:

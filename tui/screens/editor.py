@@ -499,8 +499,9 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
                 "check the form, which now shows what the server holds.",
             )
             return
+        reread = form.reread_after_save(reloaded)
         self.status.outcome = Outcome.of(
-            Tone.SUCCESS,
+            Tone.WARNING if reread.still_unset else Tone.SUCCESS,
             f"Saved — server said: {said}",
-            f"Re-read from the server: {count} change{'s' if count != 1 else ''} confirmed.",
+            *reread.lines(),
         )

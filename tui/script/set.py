@@ -273,7 +273,9 @@ def _load_and_send(
                 "check with `tether-voice show`.",
             )
         else:
-            out.out(f"Re-read from the server: {count} change{plural} confirmed.")
+            reread = form.reread_after_save(reloaded)
+            report.update(notShownByReread=list(reread.unseen))
+            out.out(*reread.lines())
     _webhook(target, form, out)
     return out.finish(ExitCode.OK)
 
