@@ -149,3 +149,25 @@ def test_a_sent_secret_is_masked_in_every_word() -> None:
     number = NumberReport(A, "u", True, (echoed,))
     assert secret not in repr(scrubbed_report(number, [secret]))
     assert scrubbed(echoed, []) is echoed
+
+
+def test_the_view_lists_the_worst_numbers_and_counts_the_rest() -> None:
+    """A thousand numbers took over a second to lay out on each redraw: the view lists
+    the first of them (worst first) and sends the user to the table for the rest."""
+    import io
+
+    from rich.console import Console
+
+    from tui.widgets.health_lines import NUMBERS_SHOWN, numbers_table
+
+    numbers = [f"+1416555{i:04d}" for i in range(NUMBERS_SHOWN + 12)]
+    board = HealthBoard().started(numbers, org=False)
+    for position, number in enumerate(numbers):
+        verdict = Verdict.OK if position < 2 else Verdict.PROBLEM
+        board = board.with_number(report(number, verdict))
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(numbers_table(board, lambda number: ""))
+    text = console.export_text()
+    assert text.count("· AI on ·") == NUMBERS_SHOWN
+    assert "and 10 more numbers with something to fix" in text
+    assert "2 numbers with every check ok" in text

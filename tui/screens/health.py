@@ -46,7 +46,7 @@ issuer."""
 
 KEYS_HINT = "enter: check · a side left empty is not asked (its lines show ?)"
 IDLE = "Give the keys you have, then enter. Nothing is stored, nothing is changed anywhere."
-REDRAW_EVERY = 0.2
+REDRAW_EVERY = 0.3
 """Seconds between redraws of the lists while answers pour in (a thousand numbers
 answer in bursts; each redraw lays out the whole list)."""
 

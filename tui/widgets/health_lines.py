@@ -37,6 +37,11 @@ ORG_CHECKS = (
 )
 """The organization's lines while they are being checked (the rules decide the final set)."""
 
+NUMBERS_SHOWN = 30
+"""Numbers listed with their findings, worst first; the rest counted. At a thousand
+numbers the whole list took over a second to lay out, on every redraw while answers
+arrive; the numbers table holds every row."""
+
 DETAILS_SHOWN = 8
 """Items listed under a finding (each disagreeing number, each tool); the rest counted."""
 
@@ -89,9 +94,19 @@ def numbers_table(board: HealthBoard, agent_label: AgentLabel) -> Table:
     table = _grid()
     reports = ordered_numbers(list(board.reports.values()))
     healthy = [r for r in reports if r.verdict is Verdict.OK]
-    for report in reports:
-        if report.verdict is not Verdict.OK:
-            _add_number(table, report, agent_label)
+    wrong = [r for r in reports if r.verdict is not Verdict.OK]
+    for report in wrong[:NUMBERS_SHOWN]:
+        _add_number(table, report, agent_label)
+    if len(wrong) > NUMBERS_SHOWN:
+        more = len(wrong) - NUMBERS_SHOWN
+        table.add_row(
+            shown("…", "dim"),
+            shown(
+                f"and {more} more number{'s' if more != 1 else ''} with something to fix: "
+                "the numbers table (ctrl+n) shows each in its Health column, the findings "
+                "of the row under the cursor below it"
+            ),
+        )
     if healthy:
         count = len(healthy)
         names = ", ".join(r.phone_number for r in healthy[:3])
