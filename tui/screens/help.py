@@ -20,6 +20,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("ctrl+k / ctrl+u", "delete to the end / start of a text field"),
     ("a-z 0-9 + , (numbers)", "filter the numbers; a comma adds a word; backspace erases"),
     ("↑ ↓ pgup pgdn (numbers)", "move through the numbers"),
+    ("↑ ↓ pgup pgdn (health)", "scroll the answers (tab there from the keys)"),
     ("ctrl+p", "command palette: every action by name, and the colour theme"),
     ("? (outside a text field)", "this help, like f1"),
 ]
