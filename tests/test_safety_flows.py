@@ -50,6 +50,10 @@ async def test_changes_made_elsewhere_show_in_review_and_only_my_edits_are_sent(
         assert "Changed on the server since you loaded the form" in text
         assert "trunk-demo-001" in text and "theirs.sinch.com" in text
         assert "yours overwrites" in text and "not sent" in text
+        # One current value everywhere (issue 18, item 1): the changes table's "Now on
+        # server" is the re-read's domain too, not the value as loaded.
+        (change,) = review.changes
+        assert change.before == '"theirs.sinch.com"', change.before
         await pilot.press("enter")
         await settle(pilot)
         assert posts(demo_server)[-1] == {"sinchEstTrunkDomain": "mine.pstn.sinch.com"}

@@ -161,12 +161,18 @@ class FormState:
     def change_count(self) -> int:
         return sum(1 for _ in self.changed_specs())
 
-    def changes(self) -> list[Change]:
-        """The review's rows, in form order. Secrets only ever appear as :data:`MASK`."""
+    def changes(self, now: VoiceAiConfig | None = None) -> list[Change]:
+        """The review's rows, in form order. Secrets only ever appear as :data:`MASK`.
+
+        ``now``: the server's state as re-read just before the review. The rows stay this
+        form's changes (what is sent), but their "now on server" value is the re-read's,
+        so one field never shows two current values on one screen.
+        """
+        base = self if now is None else FormState.from_loaded(now)
         return [
             Change(
                 spec,
-                self._describe_before(spec),
+                base._describe_before(spec),
                 self._describe_after(spec),
                 tuple(self.warnings(spec.wire_name)),
             )

@@ -347,7 +347,7 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
                 drift, recheck_failed = detect_drift(form, fresh), None
             self.status.outcome = Outcome.of(Tone.INFO, "Review open: nothing sent yet.")
             review = ReviewScreen(
-                form.changes(),
+                form.changes(None if isinstance(fresh, ApiFailure) else fresh),
                 request.redacted_body(MASK),
                 self.app.target_label,
                 drift=drift,
