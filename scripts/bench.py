@@ -3,6 +3,8 @@
     uv run python scripts/bench.py [--runs N] [--venvs] [--network] [--uv-run]
                                    [--importtime] [--json] [--numbers N [--numbers-only]]
                                    [--large-org [N] [--large-org-rtt MS] [--large-org-only]]
+                                   [--wiring [--wiring-numbers N] [--wiring-ai-on N]
+                                    [--wiring-rtt MS] [--wiring-only]]
 
 Performance claims about the app come from this script, never from timed assertions
 in tests: every number is measured in one run on one machine, next to a baseline
@@ -49,6 +51,12 @@ What it measures, each child in a real pseudo-terminal of 100x30 (xterm-256color
     latency proxy at ``--large-org-rtt`` (150 ms), and ``tether-voice show`` and
     ``numbers``: wall time and peak RSS; each next to the seeded four in the same run.
     ``--large-org-only`` skips 1-6.
+11. With ``--wiring``: the wiring checks (``benchkit.wiring``) for 1,000 numbers with
+    400 AI on (``--wiring-numbers``, ``--wiring-ai-on``) against the demo stack's
+    stand-ins, on loopback and through a TLS + latency proxy in front of each at
+    ``--wiring-rtt`` (50 ms): the gathering's and the rules' wall time, the requests
+    each issuer answered, repeated requests, TLS handshakes; against the target of
+    ≤ 15 s at 50 ms. ``--wiring-only`` skips 1-6.
 
 Markdown goes to stdout; with ``--json`` stdout gets JSON instead and the Markdown
 goes to stderr. Progress lines always go to stderr.
@@ -69,6 +77,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from benchkit import wiring as bench_wiring
 from benchkit.importtime import import_costs
 from benchkit.interpreters import build_venv, current_interpreter
 from benchkit.largeorg import DEFAULT_COUNT, LargeOrg, measure_large_org
@@ -89,6 +98,7 @@ from benchkit.records import (
 from benchkit.report import render_markdown, to_json
 from benchkit.uvrun import measure_uv_run, project_script
 from benchkit.wan import measure_network
+from benchkit.wiring import WiringBench, measure_wiring, wiring_markdown
 
 # --- main ---------------------------------------------------------------------------------
 
@@ -168,7 +178,45 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="with --large-org: skip the startup and interaction measurements",
     )
+    parser.add_argument(
+        "--wiring",
+        action="store_true",
+        help="also measure the wiring checks (doctor) against the stand-ins, on loopback "
+        "and through the latency proxy",
+    )
+    parser.add_argument(
+        "--wiring-numbers",
+        type=int,
+        default=bench_wiring.DEFAULT_COUNT,
+        metavar="N",
+        help="with --wiring: numbers in the organization (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--wiring-ai-on",
+        type=int,
+        default=bench_wiring.DEFAULT_AI_ON,
+        metavar="N",
+        help="with --wiring: how many of them are AI on (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--wiring-rtt",
+        type=float,
+        default=bench_wiring.DEFAULT_RTT_MS,
+        metavar="MS",
+        help="with --wiring: the round-trip time of the proxied runs (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--wiring-only",
+        action="store_true",
+        help="with --wiring: skip the startup and interaction measurements",
+    )
     args = parser.parse_args(argv)
+    if args.wiring_only and not args.wiring:
+        parser.error("--wiring-only needs --wiring")
+    if args.wiring_rtt < 0:
+        parser.error("--wiring-rtt must not be negative")
+    if not 0 <= args.wiring_ai_on <= args.wiring_numbers:
+        parser.error("--wiring-ai-on must be between 0 and --wiring-numbers")
     if args.numbers_only and not args.numbers:
         parser.error("--numbers-only needs --numbers N")
     if args.large_org_only and not args.large_org:
@@ -228,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         interaction = Interaction()
         load_before = os.getloadavg()[0]
         loopback = interps if args.venvs else interps[:1]
-        startup_skipped = args.numbers_only or args.large_org_only
+        startup_skipped = args.numbers_only or args.large_org_only or args.wiring_only
         if not startup_skipped:
             measure_all(loopback, url, args.runs, limits, scratch, interaction)
         network: list[NetworkRow] = []
@@ -271,6 +319,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             large_org = measure_large_org(
                 interps[0].app_argv, args.large_org, args.large_org_rtt, args.runs, scratch
             )
+        wiring: WiringBench | None = None
+        if args.wiring:
+            wiring = measure_wiring(
+                args.wiring_numbers, args.wiring_ai_on, args.wiring_rtt, args.runs, scratch
+            )
         load_note = (
             f"1-minute load average {load_before:.2f} before the runs, "
             f"{os.getloadavg()[0]:.2f} after (other work on the machine shows here)."
@@ -296,6 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if large_org is not None:
         report += "\n" + "\n".join(large_org_markdown(large_org)) + "\n"
+    if wiring is not None:
+        report += "\n" + "\n".join(wiring_markdown(wiring)) + "\n"
     if network and on_network is not None:
         parts = render_network(network, on_network.name, args.runs, args.flow_runs, args.pause)
         report += "\n".join(parts) + "\n"
@@ -308,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         document["commands"] = [asdict(cost) for cost in commands]
         document["numbers"] = [asdict(run) for run in numbers]
         document["large_org"] = asdict(large_org) if large_org is not None else None
+        document["wiring"] = asdict(wiring) if wiring is not None else None
         print(json.dumps(document, indent=2))
     else:
         print(report)
