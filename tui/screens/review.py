@@ -31,6 +31,11 @@ FIELD_WIDTH = 24
 
 KEYS = "enter: send   escape: back, nothing is lost"
 
+NARROW = 110
+"""Below this many columns the changes are laid out one field per block, each value on
+a line of its own: in a three-column table at 80 columns a key ID or a domain was cut
+mid-token over two lines, and reading exact values is the point of a review."""
+
 
 class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
     """Old → new for every field in the body, then the body itself with secrets masked.
@@ -81,6 +86,7 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
         shown = checks is not None and (checks.enabled or checks.off_note)
         self.plan = plan if shown and plan is not None and not plan.is_empty else None
         self._answered = False
+        self._laid_out_narrow: bool | None = None
 
     def compose(self) -> ComposeResult:
         count = len(self.changes)
@@ -103,8 +109,8 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
                         classes="review-warning",
                     )
                 if self.drift:
-                    yield Static(self._drift_table(), id="review-drift", classes="review-warning")
-                yield Static(self._changes_table(), id="review-changes")
+                    yield Static(self._drift_view(), id="review-drift", classes="review-warning")
+                yield Static(self._changes_view(), id="review-changes")
                 warnings = self._warnings()
                 if warnings:
                     yield Static(warnings, id="review-warnings", classes="review-warning")
@@ -116,6 +122,16 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
                 yield Static(Text(safe_json(self.redacted_body, indent=2)), id="review-json")
             yield Static(KEYS, id="review-keys", classes="dialog-keys")
         yield QuietFooter()
+
+    def _narrow(self) -> bool:
+        return self.app.size.width < NARROW
+
+    def on_resize(self) -> None:
+        """Table or blocks, whichever fits the terminal now (SSH windows get resized)."""
+        if self._laid_out_narrow != self._narrow():
+            self.query_one("#review-changes", Static).update(self._changes_view())
+            if self.drift:
+                self.query_one("#review-drift", Static).update(self._drift_view())
 
     def on_mount(self) -> None:
         if self.plan is not None and self.checks is not None and self.checks.enabled:
@@ -152,6 +168,40 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
             lines = self._lines()
             return lines is not None and lines.fix is not None
         return True
+
+    def _changes_view(self) -> Table | Text:
+        self._laid_out_narrow = narrow = self._narrow()
+        return self._changes_blocks() if narrow else self._changes_table()
+
+    def _drift_view(self) -> Table | Text:
+        return self._drift_blocks() if self._narrow() else self._drift_table()
+
+    def _changes_blocks(self) -> Text:
+        """One block per field: its label, then each value on a line of its own."""
+        blocks = Text()
+        for index, change in enumerate(self.changes):
+            if index:
+                blocks.append("\n")
+            mark = " ⚠" if change.warnings else ""
+            blocks.append(printable(change.spec.label + mark), style="bold")
+            blocks.append("\n  now on server  ")
+            blocks.append(printable(change.before))
+            blocks.append("\n  after save     ")
+            blocks.append(printable(change.after))
+        return blocks
+
+    def _drift_blocks(self) -> Text:
+        blocks = Text("⚠ Changed on the server since you loaded the form", style="bold")
+        for drift in self.drift:
+            note = "yours overwrites" if drift.yours else "not sent"
+            blocks.append("\n")
+            blocks.append(printable(drift.label))
+            blocks.append(f" ({note})")
+            blocks.append("\n  when loaded  ")
+            blocks.append(printable(drift.when_loaded))
+            blocks.append("\n  now          ")
+            blocks.append(printable(drift.now))
+        return blocks
 
     def _changes_table(self) -> Table:
         table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
