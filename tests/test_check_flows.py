@@ -198,7 +198,7 @@ async def sending_during_checks(stack: DemoStack) -> None:
         await pilot.pause()
         assert shows(pilot, "ElevenLabs API key — checking…")
         await pilot.press("enter")
-        await until(pilot, lambda: "Re-read from the server" in status_text(pilot))
+        await until(pilot, lambda: "Not shown by the re-read" in status_text(pilot))
         assert posts(stack) == [{"elevenlabsApiKey": el.SLOW_KEY}]
         # The review's checks were cancelled with it: nothing is left running there.
         assert not [w for w in pilot.app.workers if w.group == "checks" and w.is_running]
