@@ -86,8 +86,40 @@ def test_a_symbolic_link_is_not_followed(tmp_path: Path) -> None:
     target.chmod(0o600)
     link = tmp_path / "tv.log"
     link.symlink_to(target)
-    with pytest.raises(LogFileError, match="symbolic link"):
+    # Not the OS's "Too many levels of symbolic links" (issue 18, item 25).
+    with pytest.raises(LogFileError, match=r"tv.log: it is a symbolic link\.$"):
         start_log(link, "test")
+
+
+def test_the_log_file_is_accepted_after_the_command_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the other connection options are: ``show --log-file X`` (issue 18, item 25)."""
+    path = tmp_path / "tv.log"
+    assert main(["show", "--demo", "--log-file", str(path)]) == 0
+    assert "command show" in path.read_text()
+    assert "unrecognized arguments" not in capsys.readouterr().err
+
+
+def test_version_help_names_every_library_it_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "Textual, httpx, pydantic, keyring and Python" in help_text
+
+
+def test_a_bad_demo_fault_is_one_line_without_the_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for spec, words in (
+        ("bogus", "unknown fault kind in 'bogus'; known kinds: 401"),
+        ("nope:401", "unknown server 'nope'"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main(["demo-server", "--fault", spec])
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert words in err and "usage:" not in err and len(err.splitlines()) == 1
 
 
 def test_a_log_that_cannot_be_written_exits_2_with_the_reason(

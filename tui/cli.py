@@ -128,7 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version",
         action=_VersionAction,
-        help="print the versions of tether-voice, Textual, httpx and Python, then exit",
+        help="print the versions of tether-voice, Textual, httpx, pydantic, keyring and "
+        "Python, then exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser(
@@ -263,11 +264,15 @@ def _run_demo_server(parser: argparse.ArgumentParser, args: argparse.Namespace) 
     from tui.demo.faults import Fault
     from tui.demo.stack import parse_fault_spec, serve_stack_cli
 
-    try:
-        faults = [parse_fault_spec(spec) for spec in args.fault]
-    except ValueError as exc:
-        kinds = ", ".join(fault.value for fault in Fault)
-        parser.error(f"{exc}; known kinds: {kinds}")
+    faults = []
+    for spec in args.fault:
+        try:
+            faults.append(parse_fault_spec(spec))
+        except ValueError as exc:  # one paragraph, as for other bad values: no usage dump
+            kinds = ", ".join(fault.value for fault in Fault)
+            unknown = "unknown server" in str(exc)
+            said = str(exc) if unknown else f"unknown fault kind in {spec!r}; known kinds: {kinds}"
+            _fail(parser, f"demo-server --fault: {said}")
     from tui.shutdown import doing
 
     if args.tether_only:

@@ -27,6 +27,7 @@ This module is imported only when a log or ``--version`` is asked for.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import platform
@@ -126,7 +127,7 @@ def _open_private(path: Path) -> TextIO:
         fd = os.open(path, flags, 0o600)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        if getattr(exc, "errno", None) == getattr(os, "ELOOP", None):
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
             reason = "it is a symbolic link"
         raise LogFileError(f"cannot write the debug log to {path}: {reason}.") from None
     try:

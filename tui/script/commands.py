@@ -78,6 +78,13 @@ def _connection_options(parser: argparse.ArgumentParser, seconds: Callable[[str]
         default=keep,
         help="allow http:// to another host (the token crosses the network unencrypted)",
     )
+    group.add_argument(
+        "--log-file",
+        type=Path,
+        metavar="PATH",
+        default=keep,
+        help="append a debug log to PATH (env: TETHER_VOICE_LOG)",
+    )
 
 
 def add_commands(
