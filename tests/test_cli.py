@@ -51,6 +51,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     monkeypatch.setattr(tui.api.prefetch, "start_prefetch", record_prefetch)
 
     class FakeApp:
+        return_code = 0  # Textual's: 1 when the app failed to start or crashed
+
         def __init__(
             self, settings: ConnectionSettings, *, demo: bool = False, **options: Any
         ) -> None:
@@ -283,6 +285,31 @@ def _must_not_be_called() -> None:
     raise AssertionError("the keyring was consulted")
 
 
+def test_an_app_that_failed_to_start_or_crashed_exits_1(
+    monkeypatch: pytest.MonkeyPatch, started: list[dict[str, Any]]
+) -> None:
+    """Textual prints the error and returns from run() with return code 1, no exception:
+    the exit status is how a script (or the release's smoke test) can tell."""
+    import tui.app
+
+    monkeypatch.setattr(tui.app.VoiceConfigApp, "return_code", 1)
+    assert main(["--demo"]) == 1
+    assert len(started) == 1
+
+
+def test_a_missing_stylesheet_makes_textual_return_1() -> None:
+    """What the CLI relies on, in Textual itself: a stylesheet it cannot read (a broken
+    install) ends run() with return code 1."""
+    from textual.app import App
+
+    class Broken(App[None]):
+        CSS_PATH = "no-such-file.tcss"
+
+    app = Broken()
+    app.run(headless=True)
+    assert app.return_code == 1
+
+
 def test_show_settings_prints_sources_and_never_the_token(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -297,6 +324,30 @@ def test_show_settings_prints_sources_and_never_the_token(
     assert "found  (TETHER_TOKEN)" in out
     assert "(none on this host)" in out
     assert TOKEN not in out
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("https://tether.example.com", "through the proxy http://proxy.corp:3128"),
+        ("http://127.0.0.1:2212", "direct (this machine: loopback never goes through a proxy)"),
+    ],
+)
+def test_show_settings_says_how_a_request_to_the_url_leaves(
+    url: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_keyring(monkeypatch, fail.Keyring())
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.setenv(name, "http://someone:pw-8c1f@proxy.corp:3128")
+    assert main(["--show-settings", "--url", url]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split(None, 1) for line in out.splitlines()[1:]]
+    names = [name for name, _rest in rows]
+    assert names[names.index("url") + 1] == "proxy", "the proxy row follows the URL's"
+    assert dict(rows)["proxy"].startswith(said)
+    assert "pw-8c1f" not in out
 
 
 HOSTILE = "\x1b]52;c;Y3VybCB8IHNo\x07\x1b[2J\u202e"

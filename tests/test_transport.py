@@ -6,6 +6,8 @@ import ssl
 from pathlib import Path
 
 import certifi
+import httpcore
+import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -17,8 +19,10 @@ from tui.api.models import VoiceAiConfig
 from tui.api.transport import (
     TransportConfigError,
     build_verify,
+    describe_proxy,
     insecure_url_reason,
     is_loopback_host,
+    proxies_apply,
 )
 
 
@@ -118,8 +122,15 @@ def test_plain_http_loads_no_roots_and_any_tls_fails_closed(url: str) -> None:
 @pytest.mark.parametrize("proxy", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
 def test_plain_http_through_a_proxy_keeps_the_roots(proxy: str) -> None:
     """The proxy itself may be https://, and is verified like any server."""
-    context = build_verify(None, {proxy: "https://proxy.example.com:3128"}, url="http://localhost")
+    env = {proxy: "https://proxy.example.com:3128"}
+    context = build_verify(None, env, url="http://10.0.0.5:2212")
     assert context.cert_store_stats()["x509_ca"] > 100
+
+
+def test_plain_http_to_loopback_needs_no_roots_whatever_the_proxy() -> None:
+    """Loopback never goes through the proxy, so no TLS can happen on the way."""
+    context = build_verify(None, {"HTTP_PROXY": "https://p.example.com"}, url="http://localhost")
+    assert context.cert_store_stats()["x509_ca"] == 0
 
 
 def test_a_bundle_is_checked_even_for_plain_http(tmp_path: Path) -> None:
@@ -198,3 +209,70 @@ def test_the_config_client_refuses_a_missing_bundle_clearly(tmp_path: Path) -> N
     )
     with pytest.raises(TransportConfigError, match="does not exist"):
         VoiceConfigClient(settings)
+
+
+# --- proxies: from the environment, never for loopback -----------------------------------
+
+DEAD_PROXY = "http://127.0.0.1:9"
+"""The discard port, where nothing listens: a request sent through it is refused."""
+
+
+@pytest.fixture
+def dead_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every proxy variable set, as on a bastion, and none of them able to answer."""
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, DEAD_PROXY)
+
+
+@pytest.mark.parametrize(
+    ("url", "applies"),
+    [
+        ("http://127.0.0.1:2212", False),
+        ("http://127.9.9.9", False),
+        ("https://localhost:8443/api", False),
+        ("http://[::1]:2212", False),
+        ("http://[::ffff:127.0.0.1]", False),
+        ("https://tether.example.com", True),
+        ("http://10.0.0.5:2212", True),
+        ("https://localhost.example.com", True),
+        ("not a url", True),
+    ],
+)
+def test_proxies_apply_to_every_host_but_this_machine(url: str, applies: bool) -> None:
+    assert proxies_apply(url) is applies
+
+
+@pytest.mark.usefixtures("dead_proxies")
+async def test_loopback_is_reached_directly_whatever_the_proxy_variables_say(
+    superadmin: ConnectionSettings,
+) -> None:
+    """--demo and a local API: before, every request went to the proxy and was refused."""
+    client = VoiceConfigClient(superadmin)
+    try:
+        loaded = await client.load()
+    finally:
+        await client.aclose()
+    assert isinstance(loaded, VoiceAiConfig)
+    assert describe_proxy(superadmin.base_url) == (
+        "direct (this machine: loopback never goes through a proxy)"
+    )
+
+
+@pytest.mark.usefixtures("dead_proxies")
+async def test_another_host_still_goes_through_the_proxy() -> None:
+    """The proxy is still used for real hosts: here it is dead, so the load fails there,
+    and the failure says to check the proxy settings."""
+    settings = ConnectionSettings("https://tether.example.com", SecretStr("t"), read_timeout=5.0)
+    client = VoiceConfigClient(settings)
+    try:
+        # Checked before any request: were the proxy ignored, the name would be looked up.
+        transport = client._http._transport_for_url(httpx.URL(settings.base_url))
+        assert isinstance(transport._pool, httpcore.AsyncHTTPProxy)
+        loaded = await client.load()
+    finally:
+        await client.aclose()
+    assert isinstance(loaded, ApiFailure)
+    assert loaded.kind is FailureKind.NETWORK
+    assert "proxy" in loaded.summary + loaded.hint

@@ -356,7 +356,7 @@ def _run_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
 
 def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Print each setting, its value and its source; the token only as where it is."""
-    from tui.api.transport import insecure_url_reason
+    from tui.api.transport import describe_proxy, insecure_url_reason
     from tui.auth.keyring_calls import DEADLINE_ENV
     from tui.auth.token_source import pick_token
     from tui.auth.token_store import TokenStore
@@ -369,6 +369,9 @@ def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         _fail(parser, str(exc))
     lines = [f"config file: {settings.config_path}"]
     rows = [*settings.rows()]
+    if settings.url:  # beside the URL: how a request to it would leave this machine
+        after_url = [name for name, _value, _source in rows].index("url") + 1
+        rows.insert(after_url, ("proxy", describe_proxy(settings.url), ""))
     store = TokenStore()
     entry = settings.token_entry
     _token, source = pick_token(os.environ, store, entry)
@@ -455,7 +458,10 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         client.close()
         if server is not None:
             server.stop()
-    return 0
+    # Textual reports a failure to start (a stylesheet it cannot read, a terminal it
+    # cannot drive) or a crash by printing it and returning, not by raising: its return
+    # code (1 then) is how a shell, a script or a smoke test learns of it.
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

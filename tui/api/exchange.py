@@ -63,7 +63,7 @@ from tui.api.failures import (
     timeout_hint,
     too_large,
 )
-from tui.api.transport import build_verify, describe_proxy, tls_failure_reason
+from tui.api.transport import build_verify, describe_proxy, proxies_apply, tls_failure_reason
 
 DEFAULT_DEADLINE = 15.0
 """Seconds a whole request may take by default (``--timeout``)."""
@@ -162,7 +162,8 @@ def open_client(
     """The one place the transport rules become an httpx client, for every caller.
 
     Redirects are never followed (the token would go with them), TLS is verified against
-    the shared context of :func:`build_verify`, proxies come from the environment, idle
+    the shared context of :func:`build_verify`, proxies come from the environment (never
+    for loopback: :func:`~tui.api.transport.proxies_apply`), idle
     connections are kept for :data:`KEEPALIVE_EXPIRY`, only the encodings that can be
     decoded within the cap are asked for, and every :func:`exchange` on the client keeps
     to ``limits``. The connect timeout is its own (a host that does not answer is known
@@ -185,7 +186,7 @@ def open_client(
         timeout=httpx.Timeout(limits.deadline, connect=connect_timeout),
         follow_redirects=False,
         verify=build_verify(ca_bundle, url=base_url),
-        trust_env=True,
+        trust_env=proxies_apply(base_url),  # httpx reads only proxies from it here
         transport=transport,
         limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
     )

@@ -10,7 +10,10 @@ Why these rules:
   bundle (``--ca-bundle``, a profile's ``ca_bundle``, or the standard ``SSL_CERT_FILE``
   / ``SSL_CERT_DIR``), not by disabling checks.
 - Proxies come from the standard environment variables (``HTTPS_PROXY``, ``NO_PROXY``,
-  ...) through httpx's ``trust_env``, so a bastion's proxy setup works unchanged.
+  ...) through httpx's ``trust_env``, so a bastion's proxy setup works unchanged; but
+  never for loopback (:func:`proxies_apply`): a proxy on another machine cannot reach
+  this one's ``127.0.0.1``, so ``--demo`` and a local API would fail with "Connection
+  refused" wherever ``HTTP_PROXY`` is set and ``NO_PROXY`` does not name them.
 
 Also here: whether a token can go into an ``Authorization`` header at all, so a pasted
 token with a space or a typographic quote is refused with a reason, not a traceback.
@@ -58,6 +61,16 @@ def is_loopback_host(host: str) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped.is_loopback
     return address.is_loopback
+
+
+def proxies_apply(url: str) -> bool:
+    """Whether the proxy variables of the environment may route ``url``: never for a
+    loopback host (see the module's docstring), whatever ``NO_PROXY`` says."""
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return True
+    return not (host and is_loopback_host(host))
 
 
 def insecure_url_reason(url: str, allow_insecure_http: bool) -> str | None:
@@ -176,6 +189,8 @@ def _never_uses_tls(url: str, env: Mapping[str, str]) -> bool:
     """A plain-http URL reached directly; a proxy URL could itself be https://."""
     if urlsplit(url.strip()).scheme.lower() != "http":
         return False
+    if not proxies_apply(url):
+        return True
     proxies = {"http_proxy", "all_proxy"}
     return not any(name.lower() in proxies and value for name, value in env.items())
 
@@ -223,6 +238,8 @@ def describe_proxy(url: str) -> str:
     """
     from urllib.request import getproxies, proxy_bypass_environment
 
+    if not proxies_apply(url):
+        return "direct (this machine: loopback never goes through a proxy)"
     proxies = getproxies()
     parts = urlsplit(url.strip())
     proxy = proxies.get(parts.scheme.lower()) or proxies.get("all")
