@@ -43,7 +43,7 @@ def save(stack: DemoStack, **fields: str) -> None:
 
 
 def test_every_behaviour_says_what_it_rests_on() -> None:
-    for source in ("elevenlabs.py", "sinch.py"):
+    for source in ("elevenlabs.py", "sinch.py", "sinch_numbers.py", "convai_world.py"):
         text = (DEMO / source).read_text()
         labels = re.findall(r"\[(DOC|SEEN|INFERRED|NOT FOUND)\b", text)
         assert len(labels) >= 10, source
@@ -163,6 +163,7 @@ def test_demo_server_runs_the_whole_stack_until_interrupted() -> None:
             "TETHER_VOICE_ELEVENLABS_URL",
             "TETHER_VOICE_SINCH_AUTH_URL",
             "TETHER_VOICE_SINCH_EST_URL",
+            "TETHER_VOICE_SINCH_NUMBERS_URL",
         }
         for demo in el.DEMO_KEYS:
             assert demo.key in banner

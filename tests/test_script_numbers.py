@@ -57,13 +57,14 @@ def test_the_list_shows_agent_names_then_the_agents(cli: Cli, demo_server: DemoS
     assert result.code == ExitCode.OK, result.err
     lines = result.out.splitlines()
     assert lines[:6] == [
-        f"Phone numbers at {demo_server.url}: 4 (2 AI on, 2 off)",
-        "  NUMBER        AI   AGENT        USER",
-        f"  +14165550101  on   Sales Line   {USER[1]}",
-        f"  +14165550102  off  —            {USER[2]}",
-        f"  +14165550103  on   Reception    {USER[3]}",
-        f"  +14165550104  off  After Hours  {USER[4]}",
+        f"Phone numbers at {demo_server.url}: 12 (10 AI on, 2 off)",
+        "  NUMBER        AI   AGENT         USER",
+        f"  +14165550101  on   Sales Line    {USER[1]}",
+        f"  +14165550102  off  —             {USER[2]}",
+        f"  +14165550103  on   Reception     {USER[3]}",
+        f"  +14165550104  off  After Hours   {USER[4]}",
     ]
+    assert "  +14165550105  on   Support Desk  64f0a1b2c3d4e5f6a7b8c9d5" in lines
     assert "Agents (numbers set takes a name or an ID):" in lines
     assert f"  {RECEPTION_COPY}  Reception (hidden)" in lines
     assert result.err == ""

@@ -145,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="[SERVER:]KIND",
         help="inject a fault into the next request to SERVER (tether, elevenlabs, sinch-auth, "
-        "sinch-est; default tether); repeatable; see the README for kinds",
+        "sinch-est, sinch-numbers; default tether); repeatable; see the README for kinds",
     )
     demo.add_argument(
         "--delay", type=float, default=3.0, help="seconds for the 'delay' fault (default: 3)"

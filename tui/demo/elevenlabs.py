@@ -8,6 +8,12 @@ ElevenLabs, [SEEN] seen in public code or issues, [INFERRED] reasoned, not seen.
 
 Keys are published constants (:data:`DEMO_KEYS`), one per thing worth seeing. Each has
 its own workspace, so what one key's saves do to webhooks never shows up under another.
+
+The Agents Platform reads of the wiring checks (phone numbers, agents, tools, secrets,
+conversations) answer from the workspace's :class:`~tui.demo.convai_world.ConvaiWorld`.
+The demo stack puts the demo organization's world into the good key's workspace
+(:mod:`tui.demo.wiring_world`); every other key with ``convai_read`` reads an empty
+workspace: nothing imported, no agents, no tools, no secrets, no calls.
 """
 
 from __future__ import annotations
@@ -16,9 +22,19 @@ import copy
 import json
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
+from tui.demo.convai_world import (
+    CONVERSATIONS_DEFAULT_PAGE,
+    PROVIDERS,
+    SECRETS_DEFAULT_PAGE,
+    ConvaiWorld,
+    PageError,
+    page_size,
+)
 from tui.demo.loopback import JsonHandler, LoopbackServer, RouteTable
 
 __all__ = [
@@ -45,6 +61,8 @@ READ = "convai_read"
 WRITE = "convai_write"
 WEBHOOKS = "webhooks_write"
 USER_READ = "user_read"
+
+T = TypeVar("T")
 
 SLOW_SECONDS = 30.0
 """How long the slow key's answer takes: longer than any check waits."""
@@ -144,6 +162,9 @@ class _Workspace:
     )
     webhooks: list[dict[str, Any]] = field(default_factory=list)
     tools: list[dict[str, Any]] = field(default_factory=list)
+    """Tools created through the API (the write probe must create none)."""
+    world: ConvaiWorld = field(default_factory=ConvaiWorld)
+    """The Agents Platform data the wiring checks read (empty unless planted)."""
 
 
 class ElevenLabsState:
@@ -204,6 +225,21 @@ class ElevenLabsState:
         with self._lock:
             self._workspace(key).tools.append({"id": tool_id, "tool_config": config})
         return {"id": tool_id}
+
+    def plant(self, key: str, world: ConvaiWorld) -> None:
+        """Give ``key``'s workspace this world (the demo stack's good key)."""
+        with self._lock:
+            self._workspace(key).world = world
+
+    def read_world(self, key: str, reader: Callable[[ConvaiWorld], T]) -> T:
+        """``reader``'s answer from ``key``'s world, under the lock, as a copy."""
+        with self._lock:
+            return copy.deepcopy(reader(self._workspace(key).world))
+
+    def edit_world(self, key: str, editor: Callable[[ConvaiWorld], T]) -> T:
+        """Run ``editor`` on ``key``'s world under the lock (a toggle's consequences)."""
+        with self._lock:
+            return editor(self._workspace(key).world)
 
     def created_anything(self, key: str) -> bool:
         """Whether any tool or webhook exists for ``key``: the probes must create none."""
@@ -281,10 +317,149 @@ def _json_body(body: bytes) -> Any:
 
 
 def _list_agents(request: JsonHandler, body: bytes) -> None:
-    # Needs convai_read [SEEN public code sample]; answers an `agents` array [SEEN].
+    # Needs convai_read [SEEN public code sample]; answers an `agents` array [SEEN]. The
+    # workspace's agents are not listed here: the checks only need the status [INFERRED].
     if _authorised(request, READ) is None:
         return
     request.send_json(200, {"agents": [], "has_more": False, "next_cursor": None})
+
+
+def _not_found(request: JsonHandler, what: str, ident: str) -> None:
+    # 404 with a `detail`; its status and message texts are [INFERRED].
+    request.send_json(
+        404, {"detail": {"status": f"{what}_not_found", "message": f"{what} {ident} not found"}}
+    )
+
+
+def _query_lists(request: JsonHandler) -> dict[str, list[str]]:
+    """Every value of every query parameter (``exclude_statuses`` is repeated [DOC])."""
+    _, _, raw = (getattr(request, "path", None) or "").partition("?")
+    values: dict[str, list[str]] = {}
+    for name, value in parse_qsl(raw, keep_blank_values=True):
+        values.setdefault(name, []).append(value)
+    return values
+
+
+def _query_error(request: JsonHandler, name: str, message: str) -> None:
+    # 422 {"detail": [{"loc", "msg", "type"}]} for a query field [SEEN for bodies; the
+    # same for the query is INFERRED].
+    request.send_json(
+        422, {"detail": [{"loc": ["query", name], "msg": message, "type": "value_error"}]}
+    )
+
+
+def _list_phone_numbers(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/convai/phone-numbers?provider=&agent_id=: a bare array, no paging
+    # [DOC EL-SDK list()]; convai_read assumed [INFERRED: no per-route scope published].
+    key = _authorised(request, READ)
+    if key is None:
+        return
+    query = request.query()
+    provider = query.get("provider") or None
+    if provider is not None and provider not in PROVIDERS:
+        _query_error(request, "provider", f"Input should be one of {', '.join(PROVIDERS)}")
+        return
+    agent_id = query.get("agent_id") or None
+    answer = _state(request).read_world(
+        key, lambda world: world.list_phone_numbers(provider, agent_id)
+    )
+    request.send_json(200, answer)
+
+
+def _get_phone_number(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/convai/phone-numbers/{phone_number_id}: the list's item shape [DOC EL-SDK get()].
+    key = _authorised(request, READ)
+    if key is None:
+        return
+    wanted = request.path_params["phone_number_id"]
+    item = _state(request).read_world(key, lambda world: world.phone_number(wanted))
+    if item is None:
+        _not_found(request, "phone_number", wanted)
+        return
+    request.send_json(200, item)
+
+
+def _get_agent(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/convai/agents/{agent_id} [DOC EL-SDK get_agent_response_model.py].
+    key = _authorised(request, READ)
+    if key is None:
+        return
+    wanted = request.path_params["agent_id"]
+    agent = _state(request).read_world(key, lambda world: world.agent(wanted))
+    if agent is None:
+        _not_found(request, "agent", wanted)
+        return
+    request.send_json(200, agent)
+
+
+def _get_tool(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/convai/tools/{tool_id} [DOC EL-SDK tool_response_model*.py].
+    key = _authorised(request, READ)
+    if key is None:
+        return
+    wanted = request.path_params["tool_id"]
+    tool = _state(request).read_world(key, lambda world: world.tool(wanted))
+    if tool is None:
+        _not_found(request, "tool", wanted)
+        return
+    request.send_json(200, tool)
+
+
+def _list_secrets(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/convai/secrets?page_size=&cursor= -> {secrets, next_cursor}; metadata only,
+    # never a value [DOC EL-SDK get_workspace_secrets_response_model.py].
+    key = _authorised(request, READ)
+    if key is None:
+        return
+    query = request.query()
+    try:
+        size = page_size(query.get("page_size"), SECRETS_DEFAULT_PAGE)
+        cursor = query.get("cursor") or None
+        answer = _state(request).read_world(key, lambda world: world.secrets_page(size, cursor))
+    except PageError as refused:
+        _query_error(request, refused.name, refused.message)
+        return
+    request.send_json(200, answer)
+
+
+def _list_conversations(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/convai/conversations with agent_id, conversation_initiation_source,
+    # call_start_after_unix, exclude_statuses (repeated), page_size (<= 100, default 30)
+    # and cursor [DOC API reference; EL-SDK conversations/raw_client.py].
+    key = _authorised(request, READ)
+    if key is None:
+        return
+    query = _query_lists(request)
+
+    def last(name: str) -> str | None:
+        return query[name][-1] if query.get(name) else None
+
+    after_raw = last("call_start_after_unix")
+    if after_raw is not None and not (after_raw.isascii() and after_raw.lstrip("-").isdigit()):
+        _query_error(request, "call_start_after_unix", "Input should be a valid integer")
+        return
+    agent_id = last("agent_id") or None
+    source = last("conversation_initiation_source") or None
+    after = int(after_raw) if after_raw is not None else None
+    excluded = set(query.get("exclude_statuses", []))
+    cursor = last("cursor") or None
+    try:
+        size = page_size(last("page_size"), CONVERSATIONS_DEFAULT_PAGE)
+        answer = _state(request).read_world(
+            key,
+            lambda world: world.conversations_page(
+                agent_id=agent_id,
+                source=source,
+                after=after,
+                excluded=excluded,
+                size=size,
+                cursor=cursor,
+            ),
+        )
+    except PageError as refused:
+        _query_error(request, refused.name, refused.message)
+        return
+    request.send_json(200, answer)
 
 
 def _create_tool(request: JsonHandler, body: bytes) -> None:
@@ -353,6 +528,12 @@ def _user(request: JsonHandler, body: bytes) -> None:
 
 ELEVENLABS_ROUTES: RouteTable = {
     "/v1/convai/agents": {"GET": _list_agents},
+    "/v1/convai/agents/{agent_id}": {"GET": _get_agent},
+    "/v1/convai/phone-numbers": {"GET": _list_phone_numbers},
+    "/v1/convai/phone-numbers/{phone_number_id}": {"GET": _get_phone_number},
+    "/v1/convai/tools/{tool_id}": {"GET": _get_tool},
+    "/v1/convai/secrets": {"GET": _list_secrets},
+    "/v1/convai/conversations": {"GET": _list_conversations},
     "/v1/convai/tools": {"POST": _create_tool},
     "/v1/convai/settings": {"GET": _get_settings, "PATCH": _patch_settings},
     "/v1/workspace/webhooks": {"GET": _list_webhooks, "POST": _create_webhook},

@@ -35,9 +35,13 @@ screen. Where the strings are:
   error (``error`` string, or ``code``/``message``/``details``) and success ``message``;
   ``Retry-After`` of every 429; ``Location`` of a redirect (:meth:`redirect_next`).
 - ElevenLabs: every error ``message`` (401, 403, 429, 422), webhook names and URLs, an
-  agent's name.
+  agent's name; the wiring reads': phone numbers' labels and agent names, an agent's
+  name, a tool's name and URL (the hostile text after the URL's path, so the host still
+  says whose tool it is), secrets' names, conversations' termination reasons.
 - Sinch: the token server's ``error_description``; the trunk's ``domain``, ``name`` and
-  ``hostName``; every EST error ``message``.
+  ``hostName``; every EST error ``message``; endpoints' names and addresses, credential
+  lists' and ACLs' names, IP ranges' descriptions; the Numbers API's ``displayName`` and
+  its error ``message``.
 - A fault injected into a hostile server (``--fault``) is hostile too: its JSON strings,
   its HTML page's title, its ``Retry-After``.
 
@@ -69,6 +73,7 @@ from tui.demo.numbers_data import DemoAgent, NumbersData
 from tui.demo.numbers_routes import TOGGLE_PATH
 from tui.demo.server import CONFIG_PATH, TETHER_ROUTES, DemoServer, bearer_user
 from tui.demo.sinch import SinchAuthStandIn, SinchEstStandIn
+from tui.demo.sinch_numbers import SinchNumbersStandIn
 from tui.demo.state import DemoState, InvalidUpdate
 
 __all__ = [
@@ -81,6 +86,7 @@ __all__ = [
     "HostileElevenLabs",
     "HostileSinchAuth",
     "HostileSinchEst",
+    "HostileSinchNumbers",
     "HostileTether",
     "Hostility",
     "hostile_state",
@@ -296,7 +302,7 @@ def _with_redirects(routes: RouteTable) -> RouteTable:
 
 
 class _Hostile:
-    """What the four hostile servers share: the hostility, redirects, and the rewrite of
+    """What the five hostile servers share: the hostility, redirects, and the rewrite of
     every answer (a JSON body's strings, an HTML page's title, the headers)."""
 
     hostility: Hostility
@@ -488,12 +494,13 @@ class HostileTether(_Hostile, DemoServer):
 
 
 class HostileElevenLabs(_Hostile, ElevenLabsStandIn):
-    """The ElevenLabs stand-in, hostile: error messages, webhooks, an agent's name."""
+    """The ElevenLabs stand-in, hostile: error messages, webhooks, an agent's name, and
+    the strings of the wiring reads (numbers, agents, tools, secrets, conversations)."""
 
     name = "hostile-elevenlabs"
     ROUTES = _with_redirects(ElevenLabsStandIn.ROUTES)
 
-    def rewrite_json(self, request: JsonHandler, status: int, payload: Any) -> Any:
+    def _rewrite_object(self, payload: Any) -> Any:
         h = self.hostility
         if not isinstance(payload, dict):
             return payload
@@ -518,7 +525,58 @@ class HostileElevenLabs(_Hostile, ElevenLabsStandIn):
         if isinstance(payload.get("agents"), list):
             agent = {"agent_id": "agent_hostile_0001", "name": h.text("elevenlabs-agent")}
             payload["agents"] = [*payload["agents"], agent]
+        return self._wiring(payload)
+
+    def rewrite_json(self, request: JsonHandler, status: int, payload: Any) -> Any:
+        if isinstance(payload, list):  # the phone numbers: a bare array
+            return [_hostile_phone(self.hostility, item) for item in payload]
+        return self._rewrite_object(payload)
+
+    def _wiring(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The wiring reads' strings: an agent, a tool, secrets, conversations."""
+        h = self.hostility
+        if "agent_id" in payload and "conversation_config" in payload:
+            payload["name"] = h.text("elevenlabs-agent-name")
+            numbers = payload.get("phone_numbers")
+            if isinstance(numbers, list):
+                payload["phone_numbers"] = [_hostile_phone(h, item) for item in numbers]
+        config = payload.get("tool_config")
+        if isinstance(config, dict):
+            config = {**config, "name": h.text("elevenlabs-tool-name")}
+            schema = config.get("api_schema")
+            if isinstance(schema, dict) and isinstance(schema.get("url"), str):
+                url = schema["url"] + "/" + h.text("elevenlabs-tool-url")
+                config["api_schema"] = {**schema, "url": url}
+            payload["tool_config"] = config
+        if isinstance(payload.get("secrets"), list):
+            payload["secrets"] = [
+                {**item, "name": h.text("elevenlabs-secret-name")}
+                if isinstance(item, dict)
+                else item
+                for item in payload["secrets"]
+            ]
+        if isinstance(payload.get("conversations"), list):
+            payload["conversations"] = [
+                {**item, "termination_reason": h.text("elevenlabs-termination")}
+                if isinstance(item, dict)
+                else item
+                for item in payload["conversations"]
+            ]
         return payload
+
+
+def _hostile_phone(h: Hostility, item: Any) -> Any:
+    """An imported number with a hostile label and agent name (the number stays: it is
+    the join key)."""
+    if not isinstance(item, dict):
+        return item
+    item = {**item, "label": h.text("elevenlabs-phone-label")}
+    if isinstance(item.get("assigned_agent"), dict):
+        item["assigned_agent"] = {
+            **item["assigned_agent"],
+            "agent_name": h.text("elevenlabs-phone-agent"),
+        }
+    return item
 
 
 class HostileSinchAuth(_Hostile, SinchAuthStandIn):
@@ -534,7 +592,8 @@ class HostileSinchAuth(_Hostile, SinchAuthStandIn):
 
 
 class HostileSinchEst(_Hostile, SinchEstStandIn):
-    """The Sinch EST API, hostile: a trunk's domain, name and host; every error message."""
+    """The Sinch EST API, hostile: a trunk's domain, name and host; every error message;
+    endpoints, credential lists and ACLs."""
 
     name = "hostile-sinch-est"
     ROUTES = _with_redirects(SinchEstStandIn.ROUTES)
@@ -552,4 +611,49 @@ class HostileSinchEst(_Hostile, SinchEstStandIn):
             )
         if isinstance(payload.get("message"), str):
             payload["message"] = h.text("sinch-message")
+        if isinstance(payload.get("endpoints"), list):
+            payload["endpoints"] = [
+                {
+                    **item,
+                    "name": h.text("sinch-endpoint-name"),
+                    "address": h.text("sinch-endpoint-address"),
+                }
+                if isinstance(item, dict)
+                else item
+                for item in payload["endpoints"]
+            ]
+        if isinstance(payload.get("credentialLists"), list):
+            payload["credentialLists"] = [
+                {**item, "name": h.text("sinch-credential-list")}
+                if isinstance(item, dict)
+                else item
+                for item in payload["credentialLists"]
+            ]
+        if isinstance(payload.get("ipRanges"), list):  # an ACL
+            payload["name"] = h.text("sinch-acl-name")
+            payload["ipRanges"] = [
+                {**item, "description": h.text("sinch-ip-range")}
+                if isinstance(item, dict)
+                else item
+                for item in payload["ipRanges"]
+            ]
+        return payload
+
+
+class HostileSinchNumbers(_Hostile, SinchNumbersStandIn):
+    """The Sinch Numbers API, hostile: a number's ``displayName``; every error message."""
+
+    name = "hostile-sinch-numbers"
+    ROUTES = _with_redirects(SinchNumbersStandIn.ROUTES)
+
+    def rewrite_json(self, request: JsonHandler, status: int, payload: Any) -> Any:
+        h = self.hostility
+        if not isinstance(payload, dict):
+            return payload
+        payload = dict(payload)
+        if "displayName" in payload:
+            payload["displayName"] = h.text("sinch-numbers-display-name")
+        error = payload.get("error")
+        if isinstance(error, dict):
+            payload["error"] = {**error, "message": h.text("sinch-numbers-message")}
         return payload

@@ -5,8 +5,7 @@ shows them); this module holds what the toggle checks before changing one, none 
 the GET shows: the organization's agents (prompts) and whether each is synced to
 ElevenLabs, which numbers are on the Sinch EST trunk, and which have a call in flight.
 
-The seeded data gives every refusal code a number or an agent to show it, without
-touching the four seeded numbers the snapshots draw:
+The seeded data gives every refusal code a number or an agent to show it:
 
 - ``+14165550102`` is not on the trunk: enabling it answers ``NUMBER_NOT_ON_TRUNK``;
 - ``+14165550103`` has an outbound call in flight: the first toggle of it answers
@@ -112,7 +111,8 @@ def generated_numbers(count: int, agents: list[DemoAgent]) -> list[Json]:
     """``count`` more numbers, deterministic, for measuring the app at scale.
 
     Every third is on (linked to a synced agent in turn), one in seven is off but keeps
-    an agent from before; all are on the trunk. Numbers run from +1437 555 0000 up.
+    an agent from before; none is refused as not on the trunk (the demo stack puts the
+    AI-on ones on it, healthy). Numbers run from +1437 555 0000 up.
     """
     synced = [agent.id for agent in agents if agent.synced] or [None]
     rows: list[Json] = []

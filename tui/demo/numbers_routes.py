@@ -146,9 +146,26 @@ def _toggle(request: JsonHandler, body: bytes) -> None:
         return
     state = _state(request)
     trunk = state.public_config().get("sinchEstTrunkId")
-    status, answer = state.edit_phone_numbers(
-        lambda rows: toggle_number(state.numbers, rows, update, trunk)
-    )
+
+    def apply(rows: list[Json]) -> tuple[int, Json, Json | None]:
+        row = next(
+            (
+                r
+                for r in rows
+                if r.get("userId") == update["userId"]
+                and r.get("phoneNumber") == update["phoneNumber"]
+            ),
+            None,
+        )
+        before = (row.get("aiEnabled"), row.get("aiAgentId")) if row else None
+        status, answer = toggle_number(state.numbers, rows, update, trunk)
+        changed = row is not None and (row.get("aiEnabled"), row.get("aiAgentId")) != before
+        return status, answer, dict(row) if row is not None and changed else None
+
+    status, answer, changed = state.edit_phone_numbers(apply)
+    if changed is not None:
+        # Before answering, so a client that reads the issuers next finds them in step.
+        state.after_toggle(changed)
     request.send_json(status, answer)
 
 

@@ -2,28 +2,37 @@
 
 Two servers, as in life (``auth.sinch.com`` and ``elastic-trunking.api.sinch.com``),
 sharing one :class:`SinchState`: the tokens the first issues are what the second
-accepts. Written from the team's notes on credential checks, not from the app's client:
+accepts (and the Numbers API's stand-in, :mod:`tui.demo.sinch_numbers`, a third). Written from the team's notes on credential checks, not from the app's client:
 stdlib only, nothing from ``tui.api`` or ``tui.checks``. Each behaviour carries the
 notes' label: [DOC] documented by Sinch, [SEEN] seen in Sinch's SDK or skills,
 [INFERRED] reasoned, not seen.
 
 The demo values (:data:`GOOD_KEY_ID` and the rest) are published constants; the good
 pair belongs to the Tether demo's seeded project, whose trunk ``trunk-demo-001`` has the
-seeded form's domain and whose ``trunk-demo-002`` does not.
+seeded form's domain and whose ``trunk-demo-002`` does not. The trunks' endpoints,
+credential lists and ACLs are :mod:`tui.demo.sinch_world`'s; which numbers are on which
+trunk is put here by the demo stack (:mod:`tui.demo.wiring_world`), from the Tether
+demo's numbers.
+
+The EST lists page as Sinch's ``PAGE2`` lists do: query ``page`` (from 1) and ``size``
+(``pageSize`` in older SDK docs, also taken), answer ``{totalItems, pageNumber,
+pageSize, <items>}`` [DOC SN-SDK api-client-pagination-helper.ts].
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import secrets
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from tui.demo.loopback import JsonHandler, LoopbackServer, RouteTable
+from tui.demo.sinch_world import Infrastructure, infrastructure
 
 __all__ = [
     "DEMO_PROJECT_ID",
@@ -55,6 +64,14 @@ MISMATCHED_TRUNK_DOMAIN = "demo-org-2.pstn.sinch.com"
 
 TOKEN_SECONDS = 3600
 """A token is "useable for one hour" [DOC numbers/authentication/oauth]."""
+
+DEFAULT_PAGE_SIZE = 100
+"""Items per page when ``size`` is not given [INFERRED: Sinch's default is NOT FOUND; an
+example answer shows pageSize 500 [DOC], so a client must page, not trust one answer]."""
+MAX_PAGE_SIZE = 1000
+"""The largest ``size`` taken: call records allow 1000 [DOC]; the others [INFERRED]."""
+
+Json = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -104,7 +121,66 @@ class SinchState:
                 )
             },
         }
+        self.infrastructure: dict[str, Infrastructure] = {
+            DEMO_PROJECT_ID: infrastructure(
+                DEMO_PROJECT_ID, MATCHING_TRUNK_ID, MISMATCHED_TRUNK_ID
+            ),
+            OTHER_PROJECT_ID: Infrastructure(),
+        }
+        self._est_numbers: dict[str, dict[str, Json]] = {}
+        """Project -> E.164 -> the number's EST record (which trunk it is on)."""
+        self._active_numbers: dict[str, dict[str, Json]] = {}
+        """Project -> E.164 -> the Numbers API's record (its voice routing)."""
         self._tokens: dict[str, tuple[str, float]] = {}
+
+    # --- numbers: put by the demo stack, read by the EST and Numbers stand-ins ---
+
+    def put_est_number(self, project_id: str, record: Json) -> None:
+        """Put a number on a trunk (``record`` as :func:`~tui.demo.sinch_world.est_number`)."""
+        with self._lock:
+            numbers = self._est_numbers.setdefault(project_id, {})
+            numbers[record["phoneNumber"]] = copy.deepcopy(record)
+
+    def remove_est_number(self, project_id: str, number: str) -> None:
+        with self._lock:
+            self._est_numbers.get(project_id, {}).pop(number, None)
+
+    def est_number(self, project_id: str, number: str) -> Json | None:
+        with self._lock:
+            found = self._est_numbers.get(project_id, {}).get(number)
+            return copy.deepcopy(found) if found is not None else None
+
+    def est_numbers(self, project_id: str, trunk_id: str | None = None) -> list[Json]:
+        """The project's EST numbers (on ``trunk_id`` when given), by number: a stable
+        order, so pages do not shift between requests [INFERRED]."""
+        with self._lock:
+            numbers = self._est_numbers.get(project_id, {})
+            chosen = [
+                copy.deepcopy(record)
+                for _number, record in sorted(numbers.items())
+                if trunk_id is None or record["sipTrunkId"] == trunk_id
+            ]
+        return chosen
+
+    def put_active_number(self, project_id: str, record: Json) -> None:
+        """Add or replace a number of the project in the Numbers API."""
+        with self._lock:
+            numbers = self._active_numbers.setdefault(project_id, {})
+            numbers[record["phoneNumber"]] = copy.deepcopy(record)
+
+    def set_voice(self, project_id: str, number: str, voice: Json) -> bool:
+        """Change a number's voice routing; False when the project does not have it."""
+        with self._lock:
+            record = self._active_numbers.get(project_id, {}).get(number)
+            if record is None:
+                return False
+            record["voiceConfiguration"] = copy.deepcopy(voice)
+            return True
+
+    def active_number(self, project_id: str, number: str) -> Json | None:
+        with self._lock:
+            found = self._active_numbers.get(project_id, {}).get(number)
+            return copy.deepcopy(found) if found is not None else None
 
     def key_project(self, key_id: str, secret: str) -> str | None:
         """The project of a key pair, or None when the pair is wrong."""
@@ -183,17 +259,34 @@ AUTH_ROUTES: RouteTable = {"/oauth2/token": {"POST": _token}}
 # --- elastic-trunking.api.sinch.com --------------------------------------------------------
 
 
+_STATUS_NAMES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+}
+
+
 def _error(request: JsonHandler, status: int, code: str, message: str) -> None:
-    # Sinch's EST error bodies are [NOT FOUND]; the codes are from Sinch's own skill
-    # (VALIDATION_FAILED, NO_RESOURCE_FOUND, CREDENTIAL_NOT_FOUND) [SEEN].
-    request.send_json(status, {"code": code, "message": message})
+    # {code, status, message, details[]}: "error code", "response status name", "a
+    # developer-facing error message", "details of the errors" [DOC est/api-reference/
+    # errors]. The codes are from Sinch's own skill (VALIDATION_FAILED,
+    # NO_RESOURCE_FOUND, CREDENTIAL_NOT_FOUND) [SEEN]; the 401/403 texts [INFERRED].
+    request.send_json(
+        status,
+        {
+            "code": code,
+            "status": _STATUS_NAMES.get(status, "ERROR"),
+            "message": message,
+            "details": [],
+        },
+    )
 
 
-def _get_trunk(request: JsonHandler, body: bytes) -> None:
-    # GET /v1/projects/{projectId}/trunks/{trunkId} [SEEN SDK GetSipTrunkById].
+def _project(request: JsonHandler) -> str | None:
+    """The path's project when the request may read it, else None (the refusal is sent)."""
     state = _state(request)
     project_id = request.path_params["projectId"]
-    trunk_id = request.path_params["trunkId"]
     scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
     if scheme.lower() == "bearer":
         allowed = state.token_project(token.strip())
@@ -204,19 +297,153 @@ def _get_trunk(request: JsonHandler, body: bytes) -> None:
         allowed = state.key_project(*credentials) if credentials else None
     if allowed is None:
         _error(request, 401, "CREDENTIAL_NOT_FOUND", "Invalid or expired credentials")
-        return
+        return None
     if allowed != project_id:
         # A key of another project [INFERRED: 401/403/404 expected, bodies NOT FOUND].
         _error(request, 403, "PERMISSION_DENIED", "The credentials may not access this project")
-        return
-    trunk = state.trunks.get(project_id, {}).get(trunk_id)
-    if trunk is None:
+        return None
+    return project_id
+
+
+def _trunk_of(request: JsonHandler) -> tuple[str, str] | None:
+    """(project, trunk) of a trunk's sub-resource, or None (401/403/404 sent)."""
+    project_id = _project(request)
+    if project_id is None:
+        return None
+    trunk_id = request.path_params["trunkId"]
+    if trunk_id not in _state(request).trunks.get(project_id, {}):
         _error(request, 404, "NO_RESOURCE_FOUND", f"SIP trunk {trunk_id} not found")  # [SEEN]
+        return None
+    return project_id, trunk_id
+
+
+def _send_page(request: JsonHandler, items: list[Json] | list[str], data_key: str) -> None:
+    """One PAGE2 page of ``items`` [DOC SN-SDK pagination helper]; a page past the end is
+    empty, with the total [INFERRED]; a bad ``page``/``size`` is a 400 [INFERRED]."""
+    query = request.query()
+    raw_page = query.get("page") or "1"
+    raw_size = query.get("size") or query.get("pageSize") or str(DEFAULT_PAGE_SIZE)
+    if not (
+        raw_page.isascii() and raw_page.isdigit() and raw_size.isascii() and raw_size.isdigit()
+    ):
+        _error(request, 400, "VALIDATION_FAILED", "page and size must be whole numbers")
         return
-    request.send_json(200, dict(trunk))
+    page, size = int(raw_page), int(raw_size)
+    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+        _error(
+            request,
+            400,
+            "VALIDATION_FAILED",
+            f"page must be at least 1 and size from 1 to {MAX_PAGE_SIZE}",
+        )
+        return
+    start = (page - 1) * size
+    request.send_json(
+        200,
+        {
+            "totalItems": len(items),
+            "pageNumber": page,
+            "pageSize": size,
+            data_key: list(items[start : start + size]),
+        },
+    )
 
 
-EST_ROUTES: RouteTable = {"/v1/projects/{projectId}/trunks/{trunkId}": {"GET": _get_trunk}}
+def _get_trunk(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/projects/{projectId}/trunks/{trunkId} [SEEN SDK GetSipTrunkById].
+    found = _trunk_of(request)
+    if found is not None:
+        project_id, trunk_id = found
+        request.send_json(200, dict(_state(request).trunks[project_id][trunk_id]))
+
+
+def _list_endpoints(request: JsonHandler, body: bytes) -> None:
+    # GET .../trunks/{trunkId}/endpoints, dataKey `endpoints` [DOC SN-SDK sip-endpoints-api.ts].
+    found = _trunk_of(request)
+    if found is not None:
+        project_id, trunk_id = found
+        world = _state(request).infrastructure.get(project_id, Infrastructure())
+        _send_page(request, copy.deepcopy(world.endpoints.get(trunk_id, [])), "endpoints")
+
+
+def _list_credential_lists(request: JsonHandler, body: bytes) -> None:
+    # GET .../trunks/{trunkId}/credentialLists, dataKey `credentialLists`; usernames, never
+    # passwords [DOC SN-SDK credential-list.ts].
+    found = _trunk_of(request)
+    if found is not None:
+        project_id, trunk_id = found
+        world = _state(request).infrastructure.get(project_id, Infrastructure())
+        lists = copy.deepcopy(world.credential_lists.get(trunk_id, []))
+        _send_page(request, lists, "credentialLists")
+
+
+def _list_trunk_acls(request: JsonHandler, body: bytes) -> None:
+    # GET .../trunks/{trunkId}/accessControlLists, dataKey `accessControlListIds`: IDs
+    # only, each read with GET /accessControlLists/{id} [DOC SN-SDK].
+    found = _trunk_of(request)
+    if found is not None:
+        project_id, trunk_id = found
+        world = _state(request).infrastructure.get(project_id, Infrastructure())
+        _send_page(request, list(world.trunk_acls.get(trunk_id, [])), "accessControlListIds")
+
+
+def _get_acl(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/projects/{projectId}/accessControlLists/{aclId} [DOC SN-SDK].
+    project_id = _project(request)
+    if project_id is None:
+        return
+    acl_id = request.path_params["aclId"]
+    acl = _state(request).infrastructure.get(project_id, Infrastructure()).acls.get(acl_id)
+    if acl is None:
+        _error(request, 404, "NO_RESOURCE_FOUND", f"Access control list {acl_id} not found")
+        return
+    request.send_json(200, copy.deepcopy(acl))
+
+
+def _list_phone_numbers(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/projects/{projectId}/phoneNumbers?sipTrunkId=, dataKey `phoneNumbers`
+    # [DOC SN-SDK phone-numbers-api.ts]; without sipTrunkId: every EST number [INFERRED].
+    project_id = _project(request)
+    if project_id is None:
+        return
+    trunk_id = request.query().get("sipTrunkId") or None
+    _send_page(request, _state(request).est_numbers(project_id, trunk_id), "phoneNumbers")
+
+
+def _get_phone_number(request: JsonHandler, body: bytes) -> None:
+    # GET /v1/projects/{projectId}/phoneNumbers/{+E164}: the SDK puts the raw "+" in the
+    # path [DOC SN-SDK]; "%2B" is the same number once decoded [INFERRED]. Not on EST: 404.
+    project_id = _project(request)
+    if project_id is None:
+        return
+    number = unquote(request.path_params["phoneNumber"])
+    record = _state(request).est_number(project_id, number)
+    if record is None:
+        _error(request, 404, "NO_RESOURCE_FOUND", f"Phone number {number} not found")
+        return
+    request.send_json(200, record)
+
+
+def _no_such_path(request: JsonHandler, body: bytes) -> None:
+    # GET /trunks/{trunkId}/phoneNumbers: "404 NO_RESOURCE_FOUND, That path does not
+    # exist" [SEEN by the vendor, SN-SKILL diagnostics.md]; answered before auth, as an
+    # unknown route is [INFERRED].
+    _error(request, 404, "NO_RESOURCE_FOUND", "That path does not exist")
+
+
+_PROJECT = "/v1/projects/{projectId}"
+_TRUNK = _PROJECT + "/trunks/{trunkId}"
+
+EST_ROUTES: RouteTable = {
+    _TRUNK: {"GET": _get_trunk},
+    _TRUNK + "/endpoints": {"GET": _list_endpoints},
+    _TRUNK + "/credentialLists": {"GET": _list_credential_lists},
+    _TRUNK + "/accessControlLists": {"GET": _list_trunk_acls},
+    _TRUNK + "/phoneNumbers": {"GET": _no_such_path},
+    _PROJECT + "/accessControlLists/{aclId}": {"GET": _get_acl},
+    _PROJECT + "/phoneNumbers": {"GET": _list_phone_numbers},
+    _PROJECT + "/phoneNumbers/{phoneNumber}": {"GET": _get_phone_number},
+}
 
 
 class SinchAuthStandIn(LoopbackServer[SinchState]):

@@ -1,11 +1,16 @@
 """The demo's whole world: the Tether demo server plus stand-ins for ElevenLabs and Sinch.
 
 ``tether-voice --demo``, ``demo-server``, the scripts' ``--demo`` and the tests start
-this stack. Its one piece of wiring: after a save with a new ElevenLabs key, the Tether
-demo sets up the post-call webhook on the ElevenLabs stand-in, as the real server does
-[documented: the save contract], so the app's after-save check has something true to
-find. As on the real server, a failure (a key without ``webhooks_write``) is only
-logged, and the save still succeeds.
+this stack. Its wiring:
+
+- after a save with a new ElevenLabs key, the Tether demo sets up the post-call webhook
+  on the ElevenLabs stand-in, as the real server does [documented: the save contract],
+  so the app's after-save check has something true to find. As on the real server, a
+  failure (a key without ``webhooks_write``) is only logged, and the save still succeeds;
+- at start, the ElevenLabs and Sinch stand-ins are filled from the Tether demo's numbers
+  (:mod:`tui.demo.wiring_world`: imported numbers, agents, tools, EST and Numbers API
+  records, with the seeded numbers' planted problems), and each toggle the Tether demo
+  applies keeps them in step.
 
 The Tether demo server stays usable alone (``DemoServer()``): without the stack, a saved
 key simply counts as a configured webhook.
@@ -21,13 +26,14 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any, Self
 
-from tui.demo import elevenlabs, sinch
+from tui.demo import elevenlabs, sinch, wiring_world
 from tui.demo.accounts import ADMIN_TOKEN, SUPERADMIN_TOKEN
 from tui.demo.elevenlabs import ElevenLabsStandIn
 from tui.demo.faults import Fault
 from tui.demo.loopback import CONTROL_FAULTS_PATH, LogHook, LoopbackServer, is_loopback
 from tui.demo.server import DemoServer
 from tui.demo.sinch import SinchAuthStandIn, SinchEstStandIn, SinchState
+from tui.demo.sinch_numbers import SinchNumbersStandIn
 from tui.demo.state import DemoState
 
 if TYPE_CHECKING:
@@ -36,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SERVER_NAMES", "DemoStack", "parse_fault_spec", "serve_stack_cli"]
 
-SERVER_NAMES = ("tether", "elevenlabs", "sinch-auth", "sinch-est")
+SERVER_NAMES = ("tether", "elevenlabs", "sinch-auth", "sinch-est", "sinch-numbers")
 """The stack's servers, as ``--fault SERVER:KIND`` names them."""
 
 WEBHOOK_NAME = "Tether post-call"
@@ -53,13 +59,13 @@ class _SetupFailed(Exception):
 
 
 class DemoStack:
-    """Four loopback servers started and stopped together.
+    """Five loopback servers started and stopped together.
 
     ``port`` 0 takes free ports (tests); another port puts Tether there and the
-    stand-ins on the next three (``demo-server``). ``webhook_delay``: None sets the
+    stand-ins on the next four (``demo-server``). ``webhook_delay``: None sets the
     webhook up before the save answers; seconds set it up that long after, on a thread,
     as a real server may (the app's after-save check then has to wait for it).
-    ``hostile``: every string the four servers answer is an attack on the client
+    ``hostile``: every string the five servers answer is an attack on the client
     (:mod:`tui.demo.hostile`; a :class:`~tui.demo.hostile.Hostility` picks the kinds);
     without a ``state``, Tether then serves the hostile organization.
     """
@@ -93,12 +99,18 @@ class DemoStack:
             self.sinch_est: SinchEstStandIn = h.HostileSinchEst(
                 host, port_for(3), shared, log=log, hostility=how
             )
+            self.sinch_numbers: SinchNumbersStandIn = h.HostileSinchNumbers(
+                host, port_for(4), shared, log=log, hostility=how
+            )
         else:
             self.tether = DemoServer(host, port, state, log=log)
             self.elevenlabs = ElevenLabsStandIn(host, port_for(1), log=log)
             self.sinch_auth = SinchAuthStandIn(host, port_for(2), shared, log=log)
             self.sinch_est = SinchEstStandIn(host, port_for(3), shared, log=log)
+            self.sinch_numbers = SinchNumbersStandIn(host, port_for(4), shared, log=log)
         self.webhook_delay = webhook_delay
+        self.org: wiring_world.Org | None = None
+        """Where the organization's numbers go at Sinch; known once started."""
         self._log = log
         self._notes_lock = threading.Lock()
         self._notes: list[str] = []
@@ -110,10 +122,12 @@ class DemoStack:
             "elevenlabs": self.elevenlabs,
             "sinch-auth": self.sinch_auth,
             "sinch-est": self.sinch_est,
+            "sinch-numbers": self.sinch_numbers,
         }
 
     def start(self) -> Self:
-        """Start every server (all or none), then wire Tether's webhook setup."""
+        """Start every server (all or none), fill the stand-ins from Tether's numbers,
+        then wire Tether's webhook setup and toggles."""
         started: list[LoopbackServer[Any]] = []
         try:
             for server in self.servers.values():
@@ -122,7 +136,17 @@ class DemoStack:
             for server in started:
                 server.stop()
             raise
-        self.tether.state.webhook_setup = self._set_up_webhook
+        tether = self.tether.state
+        self.org = wiring_world.plant_world(
+            tether.public_config(),
+            list(tether.numbers.agents),
+            set(tether.numbers.not_on_trunk),
+            self.elevenlabs.state,
+            self.sinch_est.state,
+            self.tether.url,
+        )
+        tether.webhook_setup = self._set_up_webhook
+        tether.toggle_applied = self._toggle_applied
         return self
 
     def stop(self) -> None:
@@ -145,6 +169,7 @@ class DemoStack:
             elevenlabs_url=self.elevenlabs.url,
             sinch_auth_url=self.sinch_auth.url,
             sinch_est_url=self.sinch_est.url,
+            sinch_numbers_url=self.sinch_numbers.url,
             off_note="Credential checks are off (--no-check): nothing was asked.",
         )
 
@@ -153,6 +178,19 @@ class DemoStack:
         """What the demo Tether "logged" about webhook setups, oldest first."""
         with self._notes_lock:
             return list(self._notes)
+
+    # --- what Tether does after a toggle ----------------------------------------------------
+
+    def _toggle_applied(self, row: dict[str, Any]) -> None:
+        if self.org is None:
+            return
+        wiring_world.sync_toggle(
+            row,
+            list(self.tether.state.numbers.agents),
+            self.elevenlabs.state,
+            self.sinch_est.state,
+            self.org,
+        )
 
     # --- what Tether does after a save ----------------------------------------------------
 
@@ -279,7 +317,7 @@ def serve_stack_cli(
         stack.start()
     except OSError as error:
         raise SystemExit(
-            f"demo server: cannot listen on {host}:{port} to {port + 3 if port else port}: {error}"
+            f"demo server: cannot listen on {host}:{port} to {port + 4 if port else port}: {error}"
         ) from None
     for server_name, fault in faults:
         stack.servers[server_name].inject(fault, delay_seconds=delay_seconds)
@@ -311,12 +349,13 @@ def banner(stack: DemoStack) -> str:
         f"  superadmin token: {SUPERADMIN_TOKEN}\n"
         f"  admin token (GET only): {ADMIN_TOKEN}\n"
         f"Stand-ins: ElevenLabs {stack.elevenlabs.url}, Sinch auth {stack.sinch_auth.url}, "
-        f"Sinch EST {stack.sinch_est.url}\n"
+        f"Sinch EST {stack.sinch_est.url}, Sinch Numbers {stack.sinch_numbers.url}\n"
         "  app, with the credential checks against the stand-ins:\n"
         f"    export TETHER_TOKEN={SUPERADMIN_TOKEN}\n"
         f"    export TETHER_VOICE_ELEVENLABS_URL={stack.elevenlabs.url}\n"
         f"    export TETHER_VOICE_SINCH_AUTH_URL={stack.sinch_auth.url}\n"
         f"    export TETHER_VOICE_SINCH_EST_URL={stack.sinch_est.url}\n"
+        f"    export TETHER_VOICE_SINCH_NUMBERS_URL={stack.sinch_numbers.url}\n"
         f"    tether-voice --url {tether} --probe-write-permissions\n"
         "  ElevenLabs demo keys:\n"
         f"{keys}\n"
@@ -327,6 +366,10 @@ def banner(stack: DemoStack) -> str:
         f"    key ID {sinch.OTHER_KEY_ID} / secret {sinch.OTHER_KEY_SECRET}: another project's\n"
         f"    trunk {sinch.MATCHING_TRUNK_ID}: the form's domain; trunk "
         f"{sinch.MISMATCHED_TRUNK_ID}: {sinch.MISMATCHED_TRUNK_DOMAIN}\n"
+        "  wiring (doctor, good keys): +14165550101 and 103 healthy; 104 a leftover;\n"
+        f"    105 to 112 one planted problem each; {wiring_world.STALE_IMPORT} a stale import;\n"
+        f"    sinchEstTrunkId={sinch.MISMATCHED_TRUNK_ID} "
+        f"sinchEstTrunkDomain={sinch.MISMATCHED_TRUNK_DOMAIN}: a badly wired trunk\n"
         f"  inject a fault: curl -X POST {tether}{CONTROL_FAULTS_PATH} "
         '-d \'{"fault": "503-html"}\' (same route on each stand-in)\n'
         f"  clear faults:   curl -X DELETE {tether}{CONTROL_FAULTS_PATH}\n"

@@ -106,14 +106,28 @@ def _validate(body: object) -> Mapping[str, object]:
     return body
 
 
+_SALES, _SUPPORT = "64f0a1b2c3d4e5f6a7b8cc01", "64f0a1b2c3d4e5f6a7b8cc02"
+_RECEPTION, _AFTER_HOURS = "64f0a1b2c3d4e5f6a7b8cc03", "64f0a1b2c3d4e5f6a7b8cc04"
+
+
 def _seeded_phone_numbers() -> list[Json]:
     # A mix on purpose: enabled with an agent, disabled without, and disabled but still
-    # assigned an agent, so every rendering branch of the phone table is on screen.
+    # assigned an agent, so every rendering branch of the phone table is on screen. From
+    # +14165550105 on, each AI-on number carries one planted wiring problem in the
+    # ElevenLabs and Sinch stand-ins (tui/demo/wiring_world.py's PLANTED).
     rows = (
-        ("64f0a1b2c3d4e5f6a7b8c9d1", "+14165550101", True, "64f0a1b2c3d4e5f6a7b8cc01"),
+        ("64f0a1b2c3d4e5f6a7b8c9d1", "+14165550101", True, _SALES),
         ("64f0a1b2c3d4e5f6a7b8c9d2", "+14165550102", False, None),
-        ("64f0a1b2c3d4e5f6a7b8c9d3", "+14165550103", True, "64f0a1b2c3d4e5f6a7b8cc03"),
-        ("64f0a1b2c3d4e5f6a7b8c9d4", "+14165550104", False, "64f0a1b2c3d4e5f6a7b8cc04"),
+        ("64f0a1b2c3d4e5f6a7b8c9d3", "+14165550103", True, _RECEPTION),
+        ("64f0a1b2c3d4e5f6a7b8c9d4", "+14165550104", False, _AFTER_HOURS),
+        ("64f0a1b2c3d4e5f6a7b8c9d5", "+14165550105", True, _SUPPORT),
+        ("64f0a1b2c3d4e5f6a7b8c9d6", "+14165550106", True, _SALES),
+        ("64f0a1b2c3d4e5f6a7b8c9d7", "+14165550107", True, _AFTER_HOURS),
+        ("64f0a1b2c3d4e5f6a7b8c9d8", "+14165550108", True, _SALES),
+        ("64f0a1b2c3d4e5f6a7b8c9d9", "+14165550109", True, _RECEPTION),
+        ("64f0a1b2c3d4e5f6a7b8c9da", "+14165550110", True, _SUPPORT),
+        ("64f0a1b2c3d4e5f6a7b8c9db", "+14165550111", True, _SUPPORT),
+        ("64f0a1b2c3d4e5f6a7b8c9dc", "+14165550112", True, _SALES),
     )
     return [
         {"userId": user_id, "phoneNumber": number, "aiEnabled": enabled, "aiAgentId": agent}
@@ -148,6 +162,9 @@ class DemoState:
         """Set by the demo stack: after a save with a new ElevenLabs key, set up the
         post-call webhook on the ElevenLabs stand-in (and report back through
         `webhook_attached`). Unset, a new key simply counts as a configured webhook."""
+        self.toggle_applied: Callable[[Json], None] | None = None
+        """Set by the demo stack: after a toggle changed a number (its row as it is now),
+        keep the ElevenLabs and Sinch stand-ins in step, as the real server does."""
 
     @classmethod
     def empty(cls) -> Self:
@@ -246,6 +263,11 @@ class DemoState:
             with self._lock:
                 self._webhook_configured = False
             self.webhook_setup(key)
+
+    def after_toggle(self, row: Json) -> None:
+        """Called by the toggle route after a toggle changed ``row`` (a copy)."""
+        if self.toggle_applied is not None:
+            self.toggle_applied(row)
 
     def webhook_attached(self, webhook_secret: str) -> None:
         """The webhook setup succeeded: store its HMAC secret, as the real server does."""
