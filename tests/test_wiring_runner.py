@@ -22,6 +22,7 @@ import pytest
 from pydantic import SecretStr
 
 from tui.api import issuers
+from tui.api.models import VoiceAiConfig
 from tui.api.wiring import (
     CALLS_MAX_PAGES,
     WiringInputs,
@@ -33,7 +34,12 @@ from tui.api.wiring_pages import PAGE_SIZE, cursor_pages, numbered_pages
 from tui.checks.replies import Reply, Unreached
 from tui.checks.settings import CheckSettings
 from tui.checks.verdict import CheckResult
+from tui.demo import elevenlabs as demo_el
+from tui.demo import sinch as demo_sinch
+from tui.demo.routing import RecordedRequest
+from tui.demo.stack import DemoStack
 from tui.wiring.evidence import Evidence, TetherNumber, TetherSide
+from tui.wiring.tether import tether_side
 
 EL_KEY = "sk_test_wiring_key_5c1e"
 KEY_ID = "sinch-key-id-0a7b"
@@ -99,7 +105,8 @@ class World:
         self.blocked: set[str] = set()
         """Paths (with query) that never answer: the runner's deadline ends them."""
         self.unreachable: set[str] = set()
-        """Hosts that refuse every connection."""
+        """Hosts that refuse every connection (with ``connect_failure``)."""
+        self.connect_failure: type[httpx.TransportError] = httpx.ConnectError
         self.overrides: dict[tuple[str, str], Callable[[httpx.Request], httpx.Response]] = {}
         self.waiting = 0
         self.cancelled = 0
@@ -151,7 +158,7 @@ class World:
         self.requests.append(request)
         host = request.url.host
         if host in self.unreachable:
-            raise httpx.ConnectError("All connection attempts failed")
+            raise self.connect_failure("All connection attempts failed")
         issuer = ISSUER[host]
         self.in_flight[issuer] += 1
         self.most_in_flight[issuer] = max(self.most_in_flight[issuer], self.in_flight[issuer])
@@ -482,9 +489,13 @@ def test_a_request_that_never_answers_leaves_every_other_answer() -> None:
     assert Counter(world.sent())[f"GET {EST_BASE}/activeNumbers/{number(2)}"] == 1
 
 
-def test_a_host_never_reached_is_not_asked_for_every_number() -> None:
+@pytest.mark.parametrize("failure", [httpx.ConnectError, httpx.ConnectTimeout])
+def test_a_host_never_reached_is_not_asked_for_every_number(
+    failure: type[httpx.TransportError],
+) -> None:
     world = World(40, ai_every=1)
     world.unreachable = {NUMBERS}
+    world.connect_failure = failure
     evidence, _ = run(gather(world))
     assert evidence.sinch is not None
     answers = evidence.sinch.active_numbers
@@ -492,6 +503,7 @@ def test_a_host_never_reached_is_not_asked_for_every_number() -> None:
     assert len(world.paths(NUMBERS)) <= 4  # the ones in flight when the first failed
     skipped = [a for a in answers.values() if a.kind == "not sent"]
     assert len(skipped) >= 36 and "could not reach" in skipped[0].detail
+    assert Counter(world.sent(NUMBERS)).most_common(1)[0][1] == 1
     assert isinstance(evidence.sinch.trunk, Reply)  # EST, another host, is unaffected
 
 
@@ -703,3 +715,96 @@ def test_cancelling_cancels_every_request_and_closes_every_client(
     run(scenario())
     assert world.cancelled == world.waiting
     assert len(opened) >= 4 and all(client.is_closed for client in opened)
+
+
+# --- against the demo stack's stand-ins -------------------------------------------------------
+
+
+def _stack_inputs(stack: DemoStack, **changes: Any) -> WiringInputs:
+    """Tether's side as the app loads it from the demo Tether, and the good demo keys."""
+    config = VoiceAiConfig.model_validate(stack.tether.state.public_config())
+    values: dict[str, Any] = {
+        "tether": tether_side(config, stack.tether.url),
+        "elevenlabs_key": SecretStr(demo_el.GOOD_KEY),
+        "sinch_key_id": demo_sinch.GOOD_KEY_ID,
+        "sinch_key_secret": SecretStr(demo_sinch.GOOD_KEY_SECRET),
+    }
+    values.update(changes)
+    return WiringInputs(**values)
+
+
+def _decoded(request: RecordedRequest) -> str:
+    """What a server received, Basic credentials decoded."""
+    parts = [request.path, request.query, request.body.decode("latin-1")]
+    for name, value in request.headers:
+        parts.append(f"{name}: {value}")
+        if value.startswith("Basic "):
+            parts.append(base64.b64decode(value[6:]).decode("latin-1"))
+    return "\n".join(parts)
+
+
+def test_the_stand_ins_answer_every_number_once_and_each_secret_reaches_only_its_issuer(
+    demo_stack: DemoStack,
+) -> None:
+    tether_before = len(demo_stack.tether.requests)
+    inputs = _stack_inputs(demo_stack)
+    calls: list[str] = []
+    evidence = run(
+        gather_evidence(
+            inputs,
+            demo_stack.check_settings(),
+            on_org=lambda ev: calls.append("org"),
+            on_number=lambda ev, n: calls.append(n),
+        )
+    )
+    el, sinch = evidence.elevenlabs, evidence.sinch
+    assert el is not None and sinch is not None
+    assert isinstance(el.phone_numbers, Reply) and el.phone_numbers.status == 200
+    assert el.agents and all(isinstance(a, Reply) for a in el.agents.values())
+    assert el.tools and el.secrets is not None and el.secrets.complete
+    assert isinstance(sinch.trunk, Reply) and sinch.trunk.status == 200
+    for listing in (sinch.endpoints, sinch.credential_lists, sinch.acl_ids, sinch.trunk_numbers):
+        assert listing is not None and listing.complete
+    numbers = inputs.tether.numbers
+    ai_on = {n.phone_number for n in numbers if n.ai_enabled}
+    assert set(sinch.active_numbers) == ai_on
+    assert all(isinstance(a, Reply) for a in sinch.active_numbers.values())
+    listed = {item["phoneNumber"] for item in sinch.trunk_numbers.items}  # type: ignore[union-attr]
+    assert set(sinch.est_numbers) == ai_on - listed
+    assert calls[0] == "org" and sorted(calls[1:]) == sorted({n.phone_number for n in numbers})
+
+    servers = {name: s for name, s in demo_stack.servers.items() if name != "tether"}
+    token = next(
+        value.partition(" ")[2]
+        for request in demo_stack.sinch_est.requests
+        for name, value in request.headers
+        if name.lower() == "authorization"
+    )
+    owners = {
+        demo_el.GOOD_KEY: {"elevenlabs"},
+        demo_sinch.GOOD_KEY_SECRET: {"sinch-auth"},
+        token: {"sinch-est", "sinch-numbers"},
+    }
+    for secret, allowed in owners.items():
+        reached = {
+            name
+            for name, server in servers.items()
+            if any(secret in _decoded(request) for request in server.requests)
+        }
+        assert reached == allowed, secret[:6]
+    for name, server in servers.items():
+        asked = Counter((r.method, r.path, r.query) for r in server.requests)
+        assert [key for key, times in asked.items() if times > 1] == [], name
+        methods = {method for method, _, _ in asked}
+        assert methods == ({"POST"} if name == "sinch-auth" else {"GET"}), name
+    assert len(demo_stack.tether.requests) == tether_before  # the runner never asks Tether
+
+
+def test_the_stand_ins_with_one_number_asked_for(demo_stack: DemoStack) -> None:
+    inputs = _stack_inputs(demo_stack)
+    chosen = next(n.phone_number for n in inputs.tether.numbers if n.ai_enabled)
+    only = dataclasses.replace(inputs, only=frozenset({chosen}))
+    evidence = run(gather_evidence(only, demo_stack.check_settings()))
+    assert evidence.sinch is not None and list(evidence.sinch.active_numbers) == [chosen]
+    asked = [r.path for r in demo_stack.sinch_numbers.requests]
+    assert [unquote(p).rsplit("/", 1)[1] for p in asked] == [chosen]
