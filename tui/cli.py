@@ -410,7 +410,7 @@ def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from tui.demo.server import SUPERADMIN_TOKEN
         from tui.demo.stack import DemoStack
 
-        server = DemoStack(webhook_delay=1.5).start()
+        server = DemoStack(webhook_delay=1.5, webhook_attached=True).start()
         settings = ConnectionSettings(
             server.tether.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=args.timeout or 15.0
         )

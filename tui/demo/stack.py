@@ -68,6 +68,10 @@ class DemoStack:
     ``hostile``: every string the five servers answer is an attack on the client
     (:mod:`tui.demo.hostile`; a :class:`~tui.demo.hostile.Hostility` picks the kinds);
     without a ``state``, Tether then serves the hostile organization.
+    ``webhook_attached``: when Tether's state says the post-call webhook is configured,
+    it exists in the good key's workspace from the start, as for a real organization
+    (what ``--demo`` and ``demo-server`` serve); off, the workspace starts empty, which
+    the after-save webhook tests need.
     """
 
     def __init__(
@@ -79,6 +83,7 @@ class DemoStack:
         webhook_delay: float | None = None,
         log: LogHook | None = None,
         hostile: bool | Hostility = False,
+        webhook_attached: bool = False,
     ) -> None:
         def port_for(offset: int) -> int:
             return port + offset if port else 0
@@ -109,6 +114,7 @@ class DemoStack:
             self.sinch_est = SinchEstStandIn(host, port_for(3), shared, log=log)
             self.sinch_numbers = SinchNumbersStandIn(host, port_for(4), shared, log=log)
         self.webhook_delay = webhook_delay
+        self.webhook_attached = webhook_attached
         self.org: wiring_world.Org | None = None
         """Where the organization's numbers go at Sinch; known once started."""
         self._log = log
@@ -145,9 +151,22 @@ class DemoStack:
             self.sinch_est.state,
             self.tether.url,
         )
+        if self.webhook_attached and tether.public_config().get("elevenlabsWebhookConfigured"):
+            self._attached_at_start()
         tether.webhook_setup = self._set_up_webhook
         tether.toggle_applied = self._toggle_applied
         return self
+
+    def _attached_at_start(self) -> None:
+        """The seeded organization says its post-call webhook is configured: so it is, in
+        the good key's workspace (the one the wiring world lives in), as a real
+        organization's would be. Set in the stand-in's state directly, not over HTTP:
+        the request records stay what the client sent."""
+        state = self.elevenlabs.state
+        created = state.create_webhook(elevenlabs.GOOD_KEY, WEBHOOK_NAME, WEBHOOK_URL, "hmac")
+        state.update_settings(
+            elevenlabs.GOOD_KEY, {"webhooks": {"post_call_webhook_id": created["webhook_id"]}}
+        )
 
     def stop(self) -> None:
         for server in self.servers.values():
@@ -310,6 +329,7 @@ def serve_stack_cli(
         port,
         state=state,
         webhook_delay=1.5,
+        webhook_attached=True,
         log=lambda line: print(line, flush=True),
         hostile=hostile,
     )

@@ -85,7 +85,7 @@ def open_target(
         from tui.demo.server import SUPERADMIN_TOKEN
         from tui.demo.stack import DemoStack
 
-        stack = DemoStack().start()
+        stack = DemoStack(webhook_attached=True).start()
         settings = ConnectionSettings(
             stack.tether.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=read_timeout or 15.0
         )
