@@ -57,9 +57,10 @@ def dicts(values: Any) -> list[dict[str, Any]]:
     return [v for v in values if isinstance(v, dict)] if isinstance(values, list | tuple) else []
 
 
-def named(values: list[str], limit: int = DETAILS_SHOWN) -> str:
-    """``a, b, c and 4 more``: a line names a few; ``details`` has them all."""
-    shown = ", ".join(quote(v) for v in values[:limit])
+def named(values: list[str], limit: int = DETAILS_SHOWN, sep: str = ", ") -> str:
+    """``a, b, c and 4 more``: a line names a few; ``details`` has them all. Items that
+    are phrases with commas of their own take ``sep="; "``."""
+    shown = sep.join(quote(v) for v in values[:limit])
     more = len(values) - limit
     return f"{shown} and {more} more" if more > 0 else shown
 

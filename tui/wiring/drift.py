@@ -19,7 +19,7 @@ from tui.checks.verdict import Basis
 from tui.wiring.answers import named, no_answer, text
 from tui.wiring.evidence import Evidence
 from tui.wiring.findings import CheckId, Finding, Verdict
-from tui.wiring.inventory import SIP_TRUNK, Inventory
+from tui.wiring.inventory import SIP_TRUNK, Inventory, digits
 
 CHECK = CheckId.DRIFT
 
@@ -57,10 +57,21 @@ def drift(evidence: Evidence, inventory: Inventory) -> Finding:
             "needs ElevenLabs' phone-number list (see the key's line)",
             Basis.INFERRED,
         )
-    imported = {
-        phone for phone, item in inventory.by_number.items() if text(item, "provider") == SIP_TRUNK
-    }
     tether = {n.phone_number: n for n in evidence.tether.numbers}
+    # A Tether number imported in another format (no "+") counts as imported here: its
+    # own line warns about the format. Other imports keep ElevenLabs' spelling.
+    imported = {
+        phone
+        for phone in tether
+        if (item := inventory.item_for(phone) or inventory.near_item_for(phone)) is not None
+        and text(item, "provider") == SIP_TRUNK
+    }
+    tether_digits = {digits(phone) for phone in tether}
+    imported |= {
+        phone
+        for phone, item in inventory.by_number.items()
+        if text(item, "provider") == SIP_TRUNK and digits(phone) not in tether_digits
+    }
     ai_on = {n.phone_number for n in inventory.ai_on}
     problems: list[str] = []
     warnings: list[str] = []

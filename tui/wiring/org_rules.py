@@ -174,7 +174,7 @@ def elevenlabs_tools(evidence: Evidence, inventory: Inventory) -> Finding:
         return Finding(
             check,
             Verdict.PROBLEM,
-            f"{len(problems)} tool(s) calling Tether will be refused: {named(problems, 2)}",
+            f"{len(problems)} tool(s) calling Tether will be refused: {named(problems, 2, '; ')}",
             Basis.INFERRED,
             "in ElevenLabs (agent → tools) send Authorization from the secret that holds "
             "Tether's tool secret, or rotate the tool secret in this app so Tether sets "
@@ -185,7 +185,7 @@ def elevenlabs_tools(evidence: Evidence, inventory: Inventory) -> Finding:
         return Finding(
             check,
             Verdict.UNKNOWN,
-            f"could not read every tool: {named(unknowns, 2)}",
+            f"could not read every tool: {named(unknowns, 2, '; ')}",
             Basis.INFERRED,
             details=details,
         )
@@ -193,7 +193,7 @@ def elevenlabs_tools(evidence: Evidence, inventory: Inventory) -> Finding:
         return Finding(
             check,
             Verdict.WARNING,
-            f"{named(warnings, 2)}: any key that may read agents can read it",
+            f"{named(warnings, 2, '; ')}: any key that may read agents can read it",
             Basis.INFERRED,
             "in ElevenLabs, store it as a secret and reference it instead",
             details,
@@ -263,7 +263,7 @@ def recent_calls(evidence: Evidence, inventory: Inventory) -> Finding:
         return Finding(
             check,
             Verdict.WARNING,
-            f"{count} failed SIP-trunk call(s) in the last 7 days ({named(failed, 2)})",
+            f"{count} failed SIP-trunk call(s) in the last 7 days ({named(failed, 2, '; ')})",
             Basis.DOCUMENTED,
             "history, not proof: the lines above and below say what is wired wrong now; "
             "ElevenLabs → Conversations has each call",
