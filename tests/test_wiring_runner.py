@@ -597,7 +597,8 @@ def test_a_key_that_cannot_go_into_a_header_is_never_sent() -> None:
     evidence, _ = run(gather(world, elevenlabs_key=SecretStr("sk bad\nkey")))
     assert evidence.elevenlabs is not None
     refused = evidence.elevenlabs.phone_numbers
-    assert isinstance(refused, Unreached) and refused.kind == "not sent"
+    assert isinstance(refused, Unreached) and refused.kind == "unsendable"
+    assert "sk bad" not in refused.detail
     assert world.paths(EL) == []
 
 

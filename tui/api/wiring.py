@@ -54,7 +54,7 @@ from tui.api import wiring_reads as read
 from tui.api.answer_body import MIB
 from tui.api.checks import check_webhook
 from tui.api.elevenlabs import SETTING as ELEVENLABS_SETTING
-from tui.api.issuers import MAX_ANSWER_BYTES, IssuerClient, header_problem
+from tui.api.issuers import MAX_ANSWER_BYTES, UNSENDABLE, IssuerClient, header_problem
 from tui.api.sinch import EST_SETTING, request_token
 from tui.api.wiring_gate import NUMBER, ORGANIZATION, Gate
 from tui.api.wiring_pages import Ask, cursor_pages, numbered_pages
@@ -387,7 +387,7 @@ class _Run:
             LIST_ANSWER_BYTES,
         )
         if problem and host.client.refused is None:
-            host.client.refused = Unreached("not sent", problem)
+            host.client.refused = Unreached(UNSENDABLE, problem)  # as ElevenLabsClient does
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(self._webhook(key))
             self.el.phone_numbers = await host.get("/v1/convai/phone-numbers")
