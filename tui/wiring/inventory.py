@@ -40,6 +40,9 @@ class Inventory:
     """ElevenLabs' numbers indexed, and which Tether numbers are AI-on."""
 
     evidence: Evidence
+    only: frozenset[str] | None = None
+    """``--number``: the agents in use are those of these numbers (the runner reads no
+    other agent), so the tools and recent-calls lines speak for them."""
     side: Any = field(init=False, repr=False)
     """The ElevenLabs side this index was built from (the rules' cache compares it)."""
 
@@ -90,6 +93,8 @@ class Inventory:
         """ElevenLabs agent ids assigned to the items of Tether's AI-on numbers, in order."""
         seen: dict[str, None] = {}
         for tether_number in self.ai_on:
+            if self.only is not None and tether_number.phone_number not in self.only:
+                continue
             item = self.item_for(tether_number.phone_number) or self.near_item_for(
                 tether_number.phone_number
             )

@@ -21,19 +21,22 @@ that evidence's ElevenLabs side) is the one asked about; holding it keeps both a
 an identity test cannot be fooled by a reused id."""
 
 
-def _inventory(evidence: Evidence) -> Inventory:
+def _inventory(evidence: Evidence, only: frozenset[str] | None = None) -> Inventory:
     if _LAST:
         last = _LAST[0]
-        if last.evidence is evidence and last.side is evidence.elevenlabs:
+        if last.evidence is evidence and last.side is evidence.elevenlabs and last.only == only:
             return last
-    inventory = Inventory(evidence)
+    inventory = Inventory(evidence, only)
     _LAST[:] = [inventory]
     return inventory
 
 
-def organization_findings(evidence: Evidence) -> tuple[Finding, ...]:
-    """The organization's lines, in :class:`~tui.wiring.findings.CheckId` order."""
-    inventory = _inventory(evidence)
+def organization_findings(
+    evidence: Evidence, only: frozenset[str] | None = None
+) -> tuple[Finding, ...]:
+    """The organization's lines, in :class:`~tui.wiring.findings.CheckId` order; with
+    ``only``, the agents' lines (tools, recent calls) are about those numbers' agents."""
+    inventory = _inventory(evidence, only)
     return (
         org_rules.elevenlabs_key(evidence, inventory),
         org_rules.elevenlabs_webhook(evidence),
@@ -54,10 +57,10 @@ def number_report(evidence: Evidence, number: TetherNumber) -> NumberReport:
 
 def build_report(evidence: Evidence, only: frozenset[str] | None = None) -> WiringReport:
     """Everything; ``only`` limits the numbers reported (the organization's lines stay)."""
-    inventory = _inventory(evidence)
+    inventory = _inventory(evidence, only)
     numbers = tuple(
         number_rules.number_findings(evidence, inventory, number)
         for number in evidence.tether.numbers
         if only is None or number.phone_number in only
     )
-    return WiringReport(organization_findings(evidence), numbers)
+    return WiringReport(organization_findings(evidence, only), numbers)
