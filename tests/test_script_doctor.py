@@ -213,3 +213,37 @@ def test_demo_without_keys_uses_the_published_demo_keys(
     report = json.loads(result.out)
     assert "using the demo's published good keys" in " ".join(report["notices"])
     assert by_number(report)["+14165550106"]["verdict"] == "problem"
+
+
+def test_hostile_answers_are_shown_as_text(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every string the hostile stand-ins answer (escape sequences, bidi overrides,
+    markup, format fields) reaches the report escaped, in text and in JSON."""
+    with DemoStack(hostile=True) as hostile:
+        argv = [
+            "doctor",
+            "--url",
+            hostile.tether.url,
+            "--elevenlabs-url",
+            hostile.elevenlabs.url,
+            "--sinch-auth-url",
+            hostile.sinch_auth.url,
+            "--sinch-est-url",
+            hostile.sinch_est.url,
+            "--sinch-numbers-url",
+            hostile.sinch_numbers.url,
+            *KEYS,
+            "--all",
+        ]
+        for extra in ([], ["--json"]):
+            result = run_cli(
+                capsys,
+                [*argv, *extra],
+                stdin=io.StringIO(sinch.GOOD_KEY_SECRET),
+                monkeypatch=monkeypatch,
+            )
+            assert result.code in (ExitCode.CHECK_PROBLEM, ExitCode.NOT_ALL_CHECKED), result.err
+            for char in ("\x1b", "\x9b", "\u202e", "\x07", "\r"):
+                assert char not in result.both, repr(char)
+            assert "PWN-" in result.out  # the hostile strings are there, as text
