@@ -57,7 +57,7 @@ SETTINGS = CheckSettings(
     sinch_est_url=f"https://{EST}",
     sinch_numbers_url=f"https://{NUMBERS}",
     connect_timeout=1.0,
-    deadline=0.5,
+    deadline=1.5,  # ends the blocked requests; roomy for a busy machine
 )
 EST_BASE = f"/v1/projects/{PROJECT}"
 TRUNK_PATH = f"{EST_BASE}/trunks/{TRUNK}"
