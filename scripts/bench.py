@@ -1,6 +1,7 @@
 """Measure tether-voice's startup, memory and terminal output against a baseline.
 
     uv run python scripts/bench.py [--runs N] [--venvs] [--network] [--uv-run]
+                                   [--release [--release-python PYTHON]]
                                    [--importtime] [--json] [--numbers N [--numbers-only]]
                                    [--large-org [N] [--large-org-rtt MS] [--large-org-only]]
                                    [--wiring [--wiring-numbers N] [--wiring-ai-on N]
@@ -31,6 +32,11 @@ What it measures, each child in a real pseudo-terminal of 100x30 (xterm-256color
    project and its locked dependencies installed, one without bytecode (uv's default)
    and one with ``--compile-bytecode``. Children always run with
    ``PYTHONDONTWRITEBYTECODE=1``, so one run cannot warm the next by writing ``.pyc``.
+   With ``--release``: the offline release (``benchkit.release``), built by
+   ``scripts/release``, beside the compiled venv in the same round-robin: the
+   tarball installed by its ``install.sh`` (with ``--release-python``, else this
+   interpreter) and the pex warm, then the pex's first run from an empty
+   ``PEX_ROOT``; with the artifacts' sizes and the install time.
 6. With ``--importtime``: the top cumulative import costs of the startup path.
 7. With ``--network``: over a TLS + latency proxy (``benchkit/network.py``) at each
    RTT of ``--rtts`` (0, 50, 150 ms): the app's first useful frame, the baseline, a bare
@@ -95,6 +101,13 @@ from benchkit.records import (
     MeasurementError,
     NetworkRow,
 )
+from benchkit.release import (
+    ReleaseBench,
+    measure_pex_first_runs,
+    prepare_release,
+    release_markdown,
+    release_python,
+)
 from benchkit.report import render_markdown, to_json
 from benchkit.uvrun import measure_uv_run, project_script
 from benchkit.wan import measure_network
@@ -136,6 +149,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--uv-run", action="store_true", help="also measure what `uv run tether-voice` costs"
+    )
+    parser.add_argument(
+        "--release",
+        action="store_true",
+        help="also build the offline release and measure its tarball (installed) and pex "
+        "against the installed venv, in the same round-robin",
+    )
+    parser.add_argument(
+        "--release-python",
+        metavar="PYTHON",
+        help="with --release: the Python to install the tarball with (default: this one)",
     )
     parser.add_argument(
         "--no-check",
@@ -265,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline.with_name("floor.py").write_text(FLOOR_SOURCE, encoding="utf-8")
         baseline.with_name("bare_get.py").write_text(BARE_GET_SOURCE, encoding="utf-8")
         interps = [current_interpreter(baseline)]
-        if args.venvs or args.network:
+        if args.venvs or args.network or args.release:
             wanted = (("venv-plain", False), ("venv-compiled", True))
             for name, compiled in wanted if args.venvs else wanted[1:]:
                 print(f"[{name}] building", file=sys.stderr)
@@ -273,12 +297,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                     interps.append(build_venv(name, scratch / "venvs", baseline, compiled))
                 except MeasurementError as error:
                     print(f"[{name}] not measured: {error}", file=sys.stderr)
+        release: ReleaseBench | None = None
+        if args.release:
+            try:
+                python = release_python(args.release_python)
+                release, installed = prepare_release(scratch, baseline, python)
+                interps += installed
+            except MeasurementError as error:
+                print(f"[release] not measured: {error}", file=sys.stderr)
         interaction = Interaction()
         load_before = os.getloadavg()[0]
-        loopback = interps if args.venvs else interps[:1]
+        loopback = interps if args.venvs or args.release else interps[:1]
         startup_skipped = args.numbers_only or args.large_org_only or args.wiring_only
         if not startup_skipped:
             measure_all(loopback, url, args.runs, limits, scratch, interaction)
+            if release is not None:
+                pex = scratch / "release-dist" / release.pex
+                measure_pex_first_runs(release, pex, url, args.runs, limits, scratch)
         network: list[NetworkRow] = []
         on_network: Interpreter | None = None
         if args.network:
@@ -340,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = f"{load_note}\n"
     else:
         report = render_markdown(loopback, interaction, imports, args.runs, load_note)
+    if release is not None:
+        report += "\n" + "\n".join(release_markdown(release, loopback)) + "\n"
     if numbers:
         report += (
             f"\nThe numbers table ({args.runs} runs, pooled; a key's bytes are counted until "
@@ -361,6 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         document = to_json(loopback, interaction, imports, args.runs)
         document["network"] = network_json(network)
         document["commands"] = [asdict(cost) for cost in commands]
+        document["release"] = asdict(release) if release is not None else None
         document["numbers"] = [asdict(run) for run in numbers]
         document["large_org"] = asdict(large_org) if large_org is not None else None
         document["wiring"] = asdict(wiring) if wiring is not None else None

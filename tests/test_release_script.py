@@ -4,13 +4,14 @@ and the smoke test's broken-wheel control."""
 
 from __future__ import annotations
 
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.release_support import load_script, make_wheel
+from tests.release_support import PROJECT, load_script, make_wheel
 
 release = load_script("release")
 smoke = load_script("release_smoke")
@@ -113,3 +114,40 @@ def test_the_smoke_controls_wheel_lacks_the_stylesheet_and_its_hashes_agree(
     digest = release.sha256(broken_wheel)
     assert f"--hash=sha256:{digest}" in (copy / "requirements.txt").read_text()
     assert (copy / "SHA256SUMS").read_text() == release.sums_text(copy)
+
+
+def test_the_bench_table_gives_each_artifact_against_the_installed_venv() -> None:
+    scripts = str(PROJECT / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)  # as bench.py runs: benchkit beside it
+    from benchkit.records import Interpreter
+    from benchkit.release import ReleaseBench, release_markdown
+
+    def interp(name: str, seconds: list[float]) -> Interpreter:
+        made = Interpreter(name, "python", ["tether-voice"], ["python", "b.py"], "note")
+        made.app.seconds = seconds
+        return made
+
+    venv = interp("venv-compiled", [0.5, 0.4, 0.6])
+    venv.build_seconds = 4.2
+    bench = ReleaseBench(
+        tarball="t.tar.gz",
+        tarball_bytes=20_800_000,
+        pex="t.pex",
+        pex_bytes=20_300_000,
+        build_seconds=21.0,
+        python="/usr/bin/python3",
+        install_seconds=[5.0, 4.0, 6.0],
+        installed_bytes=56_000_000,
+        pex_unpacked_bytes=64_000_000,
+    )
+    bench.pex_first_run.seconds = [2.0, 2.5, 3.0]
+    rows = release_markdown(
+        bench, [venv, interp("release-tarball", [0.45]), interp("release-pex", [0.55])]
+    )
+    assert rows[-4:] == [
+        "| installed venv (uv, `--compile-bytecode`) | — | 4.2 s | 500 ms [400 ms, 600 ms] | 1.00x |",
+        "| `t.tar.gz` + install.sh | 20.8 MB (56 MB installed) | 5.0 s | 450 ms | 0.90x |",
+        "| `t.pex`, warm | 20.3 MB (64 MB unpacked) | — | 550 ms | 1.10x |",
+        "| `t.pex`, first run (empty PEX_ROOT) |  | — | 2500 ms [2000 ms, 3000 ms] | 5.00x |",
+    ]

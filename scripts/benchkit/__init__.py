@@ -13,6 +13,7 @@ Python puts on ``sys.path``, so this package imports as ``benchkit``.
 - ``largeorg``: a large organization (100,000 numbers): answer size, load time, memory;
   ``largeorg_report`` its tables
 - ``wiring``: the wiring checks at scale (1,000 numbers, 400 AI on; loopback and a WAN)
+- ``release``: the offline release (tarball installed, pex) beside the installed venv
 - ``childrss``: a command's wall time and its own peak RSS, whatever the bench's size
 - ``report``: formatting, and the Markdown and JSON renderings
 """
