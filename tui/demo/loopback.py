@@ -134,6 +134,10 @@ class JsonHandler(BaseHTTPRequestHandler):
 
     server: _HTTPServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    """TCP_NODELAY: an answer's headers and body leave in separate writes, and with
+    Nagle's algorithm each answer on a kept connection waited for the client's delayed
+    ACK (about 40 ms on Linux, measured 44 ms against 0.5 ms per request)."""
     path_params: dict[str, str]
     """The ``{name}`` parts of the matched route's path."""
 
