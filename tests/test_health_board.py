@@ -171,3 +171,14 @@ def test_the_view_lists_the_worst_numbers_and_counts_the_rest() -> None:
     assert text.count("· AI on ·") == NUMBERS_SHOWN
     assert "and 10 more numbers with something to fix" in text
     assert "2 numbers with every check ok" in text
+
+
+def test_answers_in_any_order_are_listed_in_tethers() -> None:
+    """Answers arrive as the issuers answer; the view lists worst first, then as Tether
+    lists the numbers, whatever the order of arrival (a snapshot depends on it)."""
+    board = HealthBoard().started([A, B, C], org=False)
+    for number in (C, A, B):
+        board = board.with_number(report(number, Verdict.PROBLEM if number != B else Verdict.OK))
+    assert [r.phone_number for r in board.ordered()] == [A, C, B]
+    again = board.started([C], org=False).with_number(report(C, Verdict.PROBLEM))
+    assert [r.phone_number for r in again.ordered()] == [A, C, B]

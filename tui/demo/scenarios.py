@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 
 from tui.api.client import ConnectionSettings
 from tui.app import VoiceConfigApp
-from tui.demo import numbers_steps
+from tui.demo import health_steps, numbers_steps
 from tui.demo.faults import Fault
 from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
 
@@ -466,6 +466,61 @@ SCENARIOS += (
         saved_without_webhook,
         checks=True,
         size=SMALL,
+    ),
+)
+
+# --- the health view (against the demo stack, with the good demo keys) --------------------
+
+SCENARIOS += (
+    Scenario(
+        "health_keys_80x24",
+        "Health: the keys it asks for (one offered from the form)",
+        health_steps.key_prompt,
+        checks=True,
+        size=SMALL,
+    ),
+    Scenario(
+        "health_80x24",
+        "Health: will the calls work?",
+        health_steps.checked,
+        checks=True,
+        size=SMALL,
+    ),
+    Scenario(
+        "health_numbers_80x24",
+        "Health: the numbers, problems first",
+        health_steps.checked_numbers,
+        checks=True,
+        size=SMALL,
+    ),
+    Scenario(
+        "health_no_color",
+        "Health without colour",
+        health_steps.checked_numbers,
+        checks=True,
+        size=SMALL,
+        no_color=True,
+    ),
+    Scenario(
+        "health_160x48",
+        "Health: will the calls work?",
+        health_steps.checked,
+        checks=True,
+        size=LARGE,
+    ),
+    Scenario(
+        "numbers_health_80x24",
+        "Phone numbers with their health",
+        health_steps.numbers_with_health,
+        checks=True,
+        size=SMALL,
+    ),
+    Scenario(
+        "numbers_health_160x48",
+        "Phone numbers with their health, beside the form",
+        health_steps.numbers_with_health,
+        checks=True,
+        size=LARGE,
     ),
 )
 

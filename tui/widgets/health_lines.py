@@ -15,7 +15,7 @@ from rich.text import Text
 from tui.printable import printable
 from tui.widgets.shown import shown, shown_line, shown_value
 from tui.wiring.board import CHECKING, WORDS, HealthBoard, counts_line, problems_first
-from tui.wiring.findings import CheckId, Finding, NumberReport, Verdict, ordered_numbers
+from tui.wiring.findings import CheckId, Finding, NumberReport, Verdict
 
 SYMBOL_STYLES = {
     Verdict.OK: "green",
@@ -92,7 +92,7 @@ def numbers_table(board: HealthBoard, agent_label: AgentLabel) -> Table:
     """Numbers with something to say, problems first, each with its findings that are
     not ok; then one line each for the healthy, the checking and the unchecked."""
     table = _grid()
-    reports = ordered_numbers(list(board.reports.values()))
+    reports = board.ordered()
     healthy = [r for r in reports if r.verdict is Verdict.OK]
     wrong = [r for r in reports if r.verdict is not Verdict.OK]
     for report in wrong[:NUMBERS_SHOWN]:

@@ -57,16 +57,24 @@ class HealthBoard:
     """Numbers the last stopped run never reached (shown blank, said in the summary)."""
     failure: str = ""
     """Why the last run could not check anything (Tether unreadable, an internal error)."""
+    positions: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Each number's place in Tether's list: answers arrive in any order, the view lists
+    them in this one (within each verdict)."""
 
     # --- the run's steps ------------------------------------------------------------
 
     def started(self, numbers: Iterable[str], *, org: bool) -> HealthBoard:
         """A run begins for ``numbers`` (and the organization, when ``org``): their old
         answers give way to ``…``; other numbers keep theirs."""
-        wanted = frozenset(numbers)
+        listed = list(numbers)
+        wanted = frozenset(listed)
         reports = {n: r for n, r in self.reports.items() if n not in wanted}
+        positions = dict(self.positions)
+        for number in listed:
+            positions.setdefault(number, len(positions))
         return replace(
             self,
+            positions=MappingProxyType(positions),
             runs=self.runs + 1,
             org=() if org else self.org,
             org_checking=org or self.org_checking,
@@ -157,6 +165,14 @@ class HealthBoard:
         elif fine:
             lines.append(f"✓ the other {fine} check{'s' if fine != 1 else ''} passed.")
         return lines
+
+    def ordered(self) -> list[NumberReport]:
+        """Every report, worst first, in Tether's order within each verdict."""
+        last = len(self.positions)
+        return sorted(
+            self.reports.values(),
+            key=lambda r: (-r.verdict.rank, self.positions.get(r.phone_number, last)),
+        )
 
     def counts(self) -> dict[Verdict, int]:
         """How many numbers show each verdict."""
