@@ -275,3 +275,23 @@ async def test_no_provider_stored_reads_none_not_clears_it() -> None:
             assert "AI voice provider" in shown
             assert "none" in shown
             assert "none (clears it)" not in shown
+
+
+async def test_help_at_80x24_scrolls_to_its_last_line(demo_server: DemoServer) -> None:
+    """Issue 18, item 13: the help's body was taller than its dialog at 80x24, so its
+    last lines (the numbers' keys, the palette) and its keys line were off the screen."""
+    from textual.containers import VerticalScroll
+
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press_and_settle(pilot, "f1")
+        help_screen = pilot.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        dialog = help_screen.query_one("#help-dialog")
+        assert dialog.region.bottom <= 24
+        body = help_screen.query_one("#help-body", VerticalScroll)
+        body.focus()
+        await press_and_settle(pilot, "end")
+        assert body.max_scroll_y > 0 and body.scroll_y == body.max_scroll_y
+        assert "this help, like f1" in screen_text(pilot.app)
+        assert "escape: close" in screen_text(pilot.app)
