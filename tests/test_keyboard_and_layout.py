@@ -295,3 +295,30 @@ async def test_help_at_80x24_scrolls_to_its_last_line(demo_server: DemoServer) -
         assert body.max_scroll_y > 0 and body.scroll_y == body.max_scroll_y
         assert "this help, like f1" in screen_text(pilot.app)
         assert "escape: close" in screen_text(pilot.app)
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+async def test_the_header_keeps_the_role_and_the_host_whole(
+    demo_server: DemoServer, width: int
+) -> None:
+    """Issue 18, item 14: at 80 columns the role was cut ("SUPERA…") and a longer host
+    would have pushed it out; the app's name, the profile's label and the org go first."""
+    from pydantic import SecretStr
+
+    from tui.api.client import ConnectionSettings
+    from tui.app import VoiceConfigApp
+    from tui.demo.server import SUPERADMIN_TOKEN
+
+    app = VoiceConfigApp(
+        ConnectionSettings(demo_server.url, SecretStr(SUPERADMIN_TOKEN), read_timeout=2.0),
+        profile="production-eu-west",
+    )
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        header = str(app.format_title(app.title, app.sub_title))  # what the header draws
+        assert len(header) <= width - 16
+        host = demo_server.url.split("://", 1)[1]
+        assert "SUPERADMIN" in header and host in header, header
+        assert "production-eu-west" in header
+        if width >= 160:
+            assert "Sam Superadmin" in header and "org " in header

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from tui.auth.token_store import TokenStore
 
 
+HEADER_CHROME = 16
+"""Columns of the header that are not its title: the icon and the padding either side
+(the title is centred, so both sides count)."""
+
+
 class VoiceConfigApp(KeysResolvedWhereSent):
     """Edit a Tether organization's Voice AI configuration."""
 
@@ -114,20 +119,46 @@ class VoiceConfigApp(KeysResolvedWhereSent):
 
     def _describe_session(self) -> str:
         """Profile, host and account, so nobody saves to production believing it is staging."""
+        return " · ".join(part for part in self._session_parts(short=0) if part)
+
+    def _session_parts(self, short: int) -> list[str]:
+        """The header's pieces, shortened by steps as ``short`` grows: the org ID goes
+        first, then the profile's label, the URL's scheme and the demo's explanation;
+        the role and the host never go (issue 18, item 14: at 80 columns the role was
+        cut to "SUPERA…")."""
         if self.demo:
-            where = "DEMO server — local, nothing here is real"
+            where = "DEMO server — local, nothing here is real" if short < 2 else "DEMO (local)"
         else:
             where = self.settings.base_url
+            if short >= 2:
+                where = where.split("://", 1)[-1].rstrip("/")
             if self.profile:
-                where = f"profile {self.profile} · {where}"
+                where = f"{'profile ' if short < 2 else ''}{self.profile} · {where}"
         user = self.user
         if user is None:
-            return where
-        # The role first: in 80 columns the end of the line is what gets cut.
-        who = f"{user.access_role or 'role unknown'} · {user.display_name}"
-        if user.organization_id:
-            who += f" · org {user.organization_id}"
-        return f"{where} · {who}"
+            return [where]
+        role = user.access_role or "role unknown"
+        name = user.display_name
+        org = f"org {user.organization_id}" if user.organization_id and short < 1 else ""
+        return [where, role, name, org]
+
+    def _fitted_sub_title(self, room: int) -> tuple[bool, str]:
+        """(keep the app's name, the sub-title) fitting ``room`` columns, if any does."""
+        for short in range(3):
+            text = " · ".join(part for part in self._session_parts(short) if part)
+            for keep_name in (True, False):
+                width = len(printable(text)) + (len(self.title) + 3 if keep_name else 0)
+                if width <= room:
+                    return keep_name, text
+        # Still too wide: the account's name is cut (it ends in "…"), then dropped.
+        where, role, name, _org = [*self._session_parts(2), "", "", ""][:4]
+        fixed = " · ".join(part for part in (where, role) if part)
+        left = room - len(printable(fixed)) - 3
+        if name and left >= 8:
+            shown_name = printable(name)
+            cut = shown_name if len(shown_name) <= left else shown_name[: left - 1] + "…"
+            return False, f"{fixed} · {cut}"
+        return False, fixed
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's line, as plain text with every unsafe character escaped.
@@ -136,7 +167,13 @@ class VoiceConfigApp(KeysResolvedWhereSent):
         organization) and the user's (profile, URL): an ``ESC`` there would reach the
         terminal from the header on every frame. Built here rather than by Textual's
         (which does not escape), with its layout: the title, a dim " — ", the dim sub-title.
+        Where the line would not fit, it is shortened by :meth:`_session_parts`'s steps,
+        then the app's own name goes, before the role or the host would be cut.
         """
+        if sub_title and sub_title == self._describe_session():
+            keep_name, sub_title = self._fitted_sub_title(max(20, self.size.width - HEADER_CHROME))
+            if not keep_name:
+                return Content(printable(sub_title)).stylize("dim")
         title_content = Content(printable(title))
         if not sub_title:
             return title_content
