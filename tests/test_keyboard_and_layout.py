@@ -322,3 +322,24 @@ async def test_the_header_keeps_the_role_and_the_host_whole(
         assert "production-eu-west" in header
         if width >= 160:
             assert "Sam Superadmin" in header and "org " in header
+
+
+async def test_the_palette_offers_our_commands_found_by_what_they_do(
+    demo_server: DemoServer,
+) -> None:
+    """Issue 18, item 27: Textual's own "Quit the application as soon as possible",
+    "Keys", "Maximize" and "Screenshot" are not offered; "review" finds Save."""
+    from tui.palette import ActionsProvider
+
+    async with make_app(demo_server).run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app = pilot.app
+        commands = list(app.get_system_commands(app.screen))
+        helps = " ".join(c.help for c in commands)
+        titles = {c.title for c in commands}
+        assert "as soon as possible" not in helps
+        assert not titles & {"Keys", "Maximize", "Minimize", "Screenshot"}
+        assert {"Theme", "Quit", "Save"} <= titles
+        provider = ActionsProvider(app.screen)
+        found = [hit async for hit in provider.search("review")]
+        assert found and str(found[0].text) == "Save"

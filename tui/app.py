@@ -16,6 +16,7 @@ from textual.widget import Widget
 from tui.api.client import ConnectionSettings, VoiceConfigClient
 from tui.checks.settings import OFF, CheckSettings
 from tui.keys_in_transit import KeysResolvedWhereSent
+from tui.palette import ActionsProvider
 from tui.printable import printable
 from tui.screens.editor import EditorScreen
 
@@ -36,6 +37,7 @@ class VoiceConfigApp(KeysResolvedWhereSent):
     CSS_PATH = "app.tcss"
     TITLE = "tether-voice"
     SUB_TITLE = "Voice AI configuration"
+    COMMANDS = {ActionsProvider}  # type: ignore[assignment]  # Textual types it as a ClassVar set
 
     BINDINGS = [
         Binding(
@@ -189,8 +191,12 @@ class VoiceConfigApp(KeysResolvedWhereSent):
         self.keyboard_focus = self.screen.focus_previous()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers every editor action by name, next to Textual's own (theme, keys…)."""
-        yield from super().get_system_commands(screen)
+        """The palette offers every action of ours by name, and the theme; not Textual's
+        own quit, keys, maximize and screenshot (see :mod:`tui.palette`)."""
+        yield SystemCommand("Theme", "Change the colours of the app", self.action_change_theme)
+        yield SystemCommand(
+            "Quit", "Quit; asks first when there are unsaved changes (ctrl+q)", self.action_quit
+        )
         focused = screen.focused  # e.g. the numbers table: its keys by name too
         for binding in getattr(focused, "BINDINGS", ()) if focused is not None else ():
             if isinstance(binding, Binding) and binding.show and binding.tooltip:
