@@ -370,3 +370,24 @@ async def test_a_provider_the_app_does_not_know_is_offered_and_kept(
         select = editor(pilot).query_one("#field-aiVoiceProvider", Select)
         assert select.value == "acme-voice"
         assert "No unsaved changes" in counter_text(pilot)
+
+
+async def test_before_a_load_the_footer_offers_only_what_can_be_done(
+    demo_server: DemoServer,
+) -> None:
+    """Issue 18, item 9: a failed first load offered Save, Reveal and Numbers; a slow one
+    said "Loading…" with no time and no way out."""
+    from tui.demo.scenarios import until
+
+    demo_server.inject(Fault.DELAY, method="GET", delay_seconds=2.5)
+    async with make_app(demo_server, read_timeout=10.0).run_test(size=SIZE) as pilot:
+        screen = editor(pilot)
+        await until(pilot, lambda: " s" in status_text(pilot) and "ctrl+r" in status_text(pilot))
+        assert "Loading the configuration" in status_text(pilot)
+        for action in ("review", "toggle_reveal", "phone_numbers", "health"):
+            assert screen.check_action(action, ()) is False, action
+        assert screen.check_action("reload", ()) is True
+        await settle(pilot)
+        await until(pilot, lambda: screen.form is not None)
+        assert screen.check_action("review", ()) is True
+        assert screen.check_action("phone_numbers", ()) is True

@@ -11,6 +11,8 @@ the review and confirm screens) is imported where it is used, after the first fr
 from __future__ import annotations
 
 import asyncio
+import time
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -41,6 +43,11 @@ from tui.widgets.status_panel import Outcome, StatusPanel, Tone
 if TYPE_CHECKING:
     from tui.api.models import SaveRequest, VoiceAiConfig
     from tui.app import VoiceConfigApp
+
+
+NEEDS_LOADED = frozenset({"review", "toggle_reveal", "phone_numbers", "health"})
+"""Actions with nothing to act on before the configuration has loaded: left out of the
+footer and the palette until it has (a failed first load offered Save and Reveal)."""
 
 
 class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[None]):
@@ -258,7 +265,21 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
             line.update(text, layout=False)
             line.set_class(help_text.startswith("⚠"), "-warning")
 
+    def _loading_for(self, load: int, started: float) -> None:
+        """Each second of a slow load: how long, and the way out (issue 18, item 9)."""
+        if self.busy != "loading" or self._loads != load:
+            return
+        seconds = int(time.monotonic() - started)
+        self.status.outcome = Outcome.of(
+            Tone.BUSY,
+            f"Loading the configuration from {self.app.target_label}… {seconds} s",
+            f"Next: wait (the request's deadline is {self.app.client.settings.read_timeout:g} s), "
+            "or ctrl+r to send it again.",
+        )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NEEDS_LOADED and self.form is None:
+            return False  # nothing loaded: not offered (issue 18, item 9)
         if action == "reload" and self.busy == "loading":
             return True  # a load that hangs is cancelled and sent again
         if action in ("review", "reload") and self.busy:
@@ -417,9 +438,11 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
         self.status.outcome = Outcome.of(
             Tone.BUSY, f"Loading the configuration from {self.app.target_label}…"
         )
+        ticker = self.set_interval(1.0, partial(self._loading_for, this_load, time.monotonic()))
         try:
             result = await self.app.client.load()  # cancelling the worker cancels it too
         finally:
+            ticker.stop()
             if self._loads == this_load:  # not replaced by a newer load meanwhile
                 self.busy = ""
         loaded = self._show_load(result)
