@@ -391,3 +391,23 @@ async def test_before_a_load_the_footer_offers_only_what_can_be_done(
         await until(pilot, lambda: screen.form is not None)
         assert screen.check_action("review", ()) is True
         assert screen.check_action("phone_numbers", ()) is True
+
+
+async def test_ctrl_o_puts_one_field_back_and_keeps_the_others(demo_server: DemoServer) -> None:
+    """Issue 18, item 16: "?" typed into a field whose text tab had selected replaced
+    the trunk ID, and only ctrl+r (every edit) could undo it."""
+    from tui.demo.scenarios import paste_into, type_into
+
+    async with make_app(demo_server).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste_into(pilot, "sinchEstProjectId", "keep-this-edit", replace=True)
+        await type_into(pilot, "sinchEstTrunkId", "?", replace=True)
+        screen = editor(pilot)
+        assert screen.form is not None and screen.form.change_count == 2
+        assert screen.check_action("undo_field", ()) is True
+        await press_and_settle(pilot, "ctrl+o")
+        assert widget_values(pilot)["field-sinchEstTrunkId"] == "trunk-demo-001"
+        assert widget_values(pilot)["field-sinchEstProjectId"] == "keep-this-edit"
+        assert screen.form.change_count == 1
+        assert "back to its value as loaded" in status_text(pilot)
+        assert screen.check_action("undo_field", ()) is False  # nothing left to undo here

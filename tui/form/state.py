@@ -135,6 +135,12 @@ class FormState:
         values[wire_name] = _coerce(spec, raw)
         return FormState(self.loaded, MappingProxyType(values))
 
+    def reverted(self, wire_name: str) -> FormState:
+        """This field back to its value as loaded; every other edit stays."""
+        values = dict(self.values)
+        values[wire_name] = initial_value(self.loaded, FIELDS_BY_NAME[wire_name])
+        return FormState(self.loaded, MappingProxyType(values))
+
     def value(self, wire_name: str) -> FieldValue:
         return self.values[wire_name]
 

@@ -106,6 +106,13 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
         # hidden" answer from check_action, and ctrl+l must work at any time, not only
         # when the footer offers it as the next step.
         Binding("ctrl+l", "sign_in_again", "Sign in", show=False, id="editor.sign_in_any"),
+        Binding(
+            "ctrl+o",
+            "undo_field",
+            "Undo",
+            tooltip="Put the focused field back to its value as loaded; other edits stay",
+            id="editor.undo_field",
+        ),
         Binding("f1", "help", "Help", tooltip="List every key", id="editor.help"),
         Binding("question_mark", "help", "Help", show=False, id="editor.help_alt"),
     ]
@@ -239,7 +246,10 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
     @on(FieldRow.Edited)
     def _field_edited(self, event: FieldRow.Edited) -> None:
         if self.form is not None:
+            was = self.form.is_changed(event.wire_name)
             self.form = self.form.with_value(event.wire_name, event.value)
+            if self.form.is_changed(event.wire_name) != was:
+                self.refresh_bindings()  # "Undo field" comes or goes with the change
 
     @on(FieldInput.PasteNotice)
     def _paste_notice(self, notice: FieldInput.PasteNotice) -> None:
@@ -284,8 +294,11 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
             return True  # a load that hangs is cancelled and sent again
         if action in ("review", "reload") and self.busy:
             return None  # shown, but greyed out: one request at a time
-        if action == "toggle_reveal":
-            return True if self._focused_secret_row() else None
+        if action == "toggle_reveal":  # in the footer only on a secret: 80 columns are few
+            return bool(self._focused_secret_row())
+        if action == "undo_field":  # in the footer only on a changed field
+            row = self._focused_row()
+            return bool(row and self.form and self.form.is_changed(row.spec.wire_name))
         if action == "sign_in":
             return self._needs_sign_in  # in the footer only when it is the next step
         return True
@@ -299,6 +312,19 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
         return row if row and row.spec.masked else None
 
     # ----- actions ---------------------------------------------------------------
+
+    def action_undo_field(self) -> None:
+        """Issue 18, item 16: a mistyped field (a ``?`` typed over a selected value) had no
+        way back short of reloading every edit."""
+        row = self._focused_row()
+        if row is None or self.form is None or self.busy:
+            return
+        self.form = self.form.reverted(row.spec.wire_name)
+        row.show_state(self.form)
+        self.refresh_bindings()
+        self.status.outcome = Outcome.of(
+            Tone.INFO, f"{row.spec.label}: back to its value as loaded. Other edits are kept."
+        )
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
