@@ -36,7 +36,7 @@ async def test_load_returns_the_seeded_config(superadmin: ConnectionSettings) ->
     assert config.ai_voice_provider == "elevenlabs"
     assert config.sinch_est_trunk_domain == "demo-org.elastic-sip.sinch.com"
     assert config.elevenlabs_api_key_configured is True
-    assert len(config.phone_numbers) == 4
+    assert len(config.phone_numbers) == 12
     assert "elevenlabsWebhookConfigured" in config.unknown_fields
 
 

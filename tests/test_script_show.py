@@ -54,7 +54,7 @@ def test_text_lists_every_field_secrets_as_configured_and_numbers_as_a_table(
     assert "  ElevenLabs API key      configured" in lines
     assert "  Sinch EST credentials   configured" in lines
     assert "  Sinch EST trunk domain  demo-org.elastic-sip.sinch.com" in lines
-    assert "Phone numbers: 4 (2 AI on, 2 off)" in lines
+    assert "Phone numbers: 12 (10 AI on, 2 off)" in lines
     assert "  NUMBER        AI   AGENT                     USER" in lines
     assert "  +14165550102  off  -                         64f0a1b2c3d4e5f6a7b8c9d2" in lines
     assert "  elevenlabsWebhookConfigured=true" in lines
