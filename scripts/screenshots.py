@@ -20,7 +20,7 @@ OUT = Path(__file__).resolve().parent.parent / "screenshots"
 
 
 async def render(scenario: Scenario) -> str:
-    with DemoStack() as stack:
+    with DemoStack(webhook_attached=True) as stack:  # as --demo serves it
         server = stack.tether
         app = scenario.make_app(server, stack.check_settings())
         async with app.run_test(size=scenario.size) as pilot:
