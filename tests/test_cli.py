@@ -376,3 +376,17 @@ def test_show_settings_escapes_a_value_from_the_environment(
     out = capsys.readouterr().out
     assert SHOWN_HOSTILE in out
     assert "\x1b" not in out and "\u202e" not in out
+
+
+def test_show_settings_with_demo_says_what_demo_puts_in_place(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 18, item 26: --demo --show-settings showed no URL and probing off."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("TETHER_URL", raising=False)
+    assert main(["--demo", "--show-settings"]) == 0
+    out = capsys.readouterr().out
+    assert "a free loopback port, chosen at start  (--demo)" in out
+    assert "probe_write_permissions  yes  (--demo)" in out
+    assert "the Sinch Numbers stand-in on loopback  (--demo)" in out
+    assert "warning:" not in out

@@ -384,17 +384,47 @@ def _show_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     rows.append(("keyring", keyring, ""))
     deadline_from = DEADLINE_ENV if os.environ.get(DEADLINE_ENV, "").strip() else "built-in default"
     rows.append(("keyring_timeout", f"{store.deadline:g} s", deadline_from))
+    if args.demo:
+        rows = _demo_rows(rows)
+        lines.append("with --demo: the demo's own servers on loopback replace these:")
     width = max(len(name) for name, _value, _source in rows)
     for name, value, origin in rows:
         lines.append(f"  {name:<{width}}  {value}" + (f"  ({origin})" if origin else ""))
     reason = (
-        insecure_url_reason(settings.url, settings.allow_insecure_http) if settings.url else None
+        insecure_url_reason(settings.url, settings.allow_insecure_http)
+        if settings.url and not args.demo
+        else None
     )
     for problem in (reason, settings.issuer_url_problem()):
         if problem:
             lines.append(f"warning: {problem}")
     emit(*lines)
     return 0
+
+
+DEMO_ROWS = {
+    "url": "a free loopback port, chosen at start",
+    "proxy": "direct (this machine: loopback never goes through a proxy)",
+    "probe_write_permissions": "yes",
+    "elevenlabs_url": "the ElevenLabs stand-in on loopback",
+    "sinch_auth_url": "the Sinch auth stand-in on loopback",
+    "sinch_est_url": "the Sinch EST stand-in on loopback",
+    "sinch_numbers_url": "the Sinch Numbers stand-in on loopback",
+    "token": "the demo superadmin's (published)",
+}
+"""What ``--demo`` puts in place of the resolved settings (issue 18, item 26: ``--demo
+--show-settings`` showed no URL and probing off, as if ``--demo`` were not there)."""
+
+
+def _demo_rows(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    shown = [
+        (name, DEMO_ROWS[name], "--demo") if name in DEMO_ROWS else (name, value, origin)
+        for name, value, origin in rows
+    ]
+    if "proxy" not in [name for name, _value, _origin in shown]:
+        at = [name for name, _value, _origin in shown].index("url") + 1
+        shown.insert(at, ("proxy", DEMO_ROWS["proxy"], "--demo"))
+    return shown
 
 
 def _run_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

@@ -77,7 +77,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Sinch EST key ID",
         FieldKind.WRITE_ONLY,
         configured_flag="sinchEstConfigured",
-        hint="never shown; empty keeps the stored key ID",
+        hint="not returned by Tether; empty keeps the stored key ID",
     ),
     FieldSpec(
         "sinchEstKeySecret",
