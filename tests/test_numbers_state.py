@@ -208,11 +208,12 @@ def test_a_refused_toggle_stays_pending_with_its_reason() -> None:
     )
     lines = detail_lines(after, 1)
     assert lines[0] == "+14165550102 · AI off · agent — · user u2"
+    # What a retry would send comes first: the detail under the table shows two lines.
     assert lines[1] == (
-        "✗ NUMBER_NOT_ON_TRUNK: this number is not on the Sinch trunk trunk-1: add it there first"
+        "✗ Refused: off → on, agent Sales Line. Still pending: send it again once fixed."
     )
-    assert (
-        lines[2] == "Refused: off → on, agent Sales Line. Still pending: send it again once fixed."
+    assert lines[2] == (
+        "NUMBER_NOT_ON_TRUNK: this number is not on the Sinch trunk trunk-1: add it there first"
     )
     assert lines[3] == "Server said: Number not on trunk"
 

@@ -96,7 +96,9 @@ def full_text(outcome: RowOutcome, agents: AgentBook, trunk: str | None) -> list
         case Verdict.REFUSED:
             assert failure is not None
             why = explain(failure, trunk=trunk, agent=_agent(outcome, agents))
-            lines = [f"✗ {why}", f"Refused: {change}. Still pending: send it again once fixed."]
+            # The change first: the detail under the table has two lines, and a long reason
+            # there hid what a retry would send (issue 18, item 18).
+            lines = [f"✗ Refused: {change}. Still pending: send it again once fixed.", why]
             if failure.error and failure.error not in why:
                 lines.append(f"Server said: {failure.error}")
             lines.extend(f"  • {detail}" for detail in failure.details)

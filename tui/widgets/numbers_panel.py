@@ -61,10 +61,9 @@ class NumbersPanel(Vertical):
         display: none;
     }
     NumbersPanel #numbers-who {
-        height: 2;
+        height: 3;  /* the border, then two lines: number, agent with its whole ID, user */
         padding: 0 1;
         border-top: solid $primary-darken-2;
-        text-wrap: nowrap;
         text-overflow: ellipsis;
     }
     NumbersPanel #numbers-detail {
@@ -227,7 +226,8 @@ class NumbersPanel(Vertical):
         counter.set_class(bool(pending), "-pending")
 
     def _show_detail(self) -> None:
-        """The row under the cursor: who (one line, cut), then its story (two lines)."""
+        """The row under the cursor: who (two lines: the agent's whole ID fits), then its
+        story (two lines)."""
         row = self.table.current_row
         if row is None:
             who = "No number matches the filter." if self.query_text else "No phone numbers."
