@@ -343,3 +343,22 @@ async def test_the_palette_offers_our_commands_found_by_what_they_do(
         provider = ActionsProvider(app.screen)
         found = [hit async for hit in provider.search("review")]
         assert found and str(found[0].text) == "Save"
+
+
+async def test_the_focused_row_is_marked_without_colour(demo_server: DemoServer) -> None:
+    """Issue 18, item 15: with NO_COLOR, focus on the provider list and the tool-secret
+    switch was one grey step of background. The focused row's label is underlined."""
+    from tui.widgets.field_row import FieldRow
+
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            rows = list(editor(pilot).query(FieldRow))
+            focused = [row for row in rows if row.has_class("-focused")]
+            assert len(focused) == 1
+            assert focused[0] is editor(pilot).focused.parent
+            label = focused[0].query_one(".field-label")
+            assert label.styles.text_style.underline
+            others = [r.query_one(".field-label") for r in rows if r is not focused[0]]
+            assert not any(other.styles.text_style.underline for other in others)
+            await press_and_settle(pilot, "tab")

@@ -156,6 +156,12 @@ class FieldRow(Horizontal):
         value = event.value
         self.post_message(self.Edited(self.spec.wire_name, value))  # type: ignore[arg-type]
 
+    def on_descendant_focus(self) -> None:
+        """Mark the row that has focus (its label underlined in app.tcss): a mark that does
+        not depend on colour, for NO_COLOR and 16-colour terminals."""
+        self.add_class("-focused")
+
     def on_descendant_blur(self) -> None:
         """Hide a revealed secret as soon as focus leaves it: reveal is for a glance."""
         self.revealed = False
+        self.remove_class("-focused")
