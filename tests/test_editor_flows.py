@@ -411,3 +411,5 @@ async def test_ctrl_o_puts_one_field_back_and_keeps_the_others(demo_server: Demo
         assert screen.form.change_count == 1
         assert "back to its value as loaded" in status_text(pilot)
         assert screen.check_action("undo_field", ()) is False  # nothing left to undo here
+        app = pilot.app
+        assert "Undo" in {c.title for c in app.get_system_commands(app.screen)}

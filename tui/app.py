@@ -208,8 +208,8 @@ class VoiceConfigApp(KeysResolvedWhereSent):
         editor = next((s for s in self.screen_stack if isinstance(s, EditorScreen)), None)
         if editor is None:
             return
-        for binding in editor.BINDINGS:
-            if isinstance(binding, Binding) and binding.show:
+        for binding in editor.BINDINGS:  # every documented action (those with a tooltip)
+            if isinstance(binding, Binding) and binding.tooltip:
                 yield SystemCommand(
                     binding.description,
                     f"{binding.tooltip} ({binding.key})",
