@@ -229,7 +229,7 @@ def _ask(
     import asyncio
     import dataclasses
 
-    from tui.api.wiring import WiringInputs, gather_evidence
+    from tui.api.wiring import WiringInputs, gather_evidence, sent_secrets
     from tui.shutdown import doing
     from tui.wiring.rules import build_report
 
@@ -247,37 +247,16 @@ def _ask(
     settings = dataclasses.replace(settings, enabled=True)
     with doing("checking the wiring (read only: nothing was changed)"):
         evidence = asyncio.run(gather_evidence(inputs, settings))
-    return _scrubbed(build_report(evidence, only), keys)
+    return _scrubbed(build_report(evidence, only), sent_secrets(inputs))
 
 
-def _scrubbed(report: WiringReport, keys: Keys) -> WiringReport:
-    """The report with any secret that was sent masked: issuers' messages are quoted, and
-    an issuer could echo what it received."""
-    import dataclasses
+def _scrubbed(report: WiringReport, secrets: list[str]) -> WiringReport:
+    """The report with every sent secret masked (the health view's rule, one place):
+    issuers' messages are quoted, and an issuer could echo what it received."""
+    from tui.wiring.board import scrubbed, scrubbed_report
+    from tui.wiring.findings import WiringReport
 
-    from tui.form.masking import MASK
-    from tui.wiring.findings import Finding, NumberReport
-
-    secrets = [s.get_secret_value() for s in (keys.elevenlabs_key, keys.sinch_key_secret) if s]
-    secrets = [s for s in secrets if s]
-    if not secrets:
-        return report
-
-    def clean(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, MASK)
-        return text
-
-    def finding(f: Finding) -> Finding:
-        return dataclasses.replace(
-            f, found=clean(f.found), todo=clean(f.todo), details=tuple(map(clean, f.details))
-        )
-
-    return dataclasses.replace(
-        report,
-        checks=tuple(map(finding, report.checks)),
-        numbers=tuple(
-            NumberReport(n.phone_number, n.user_id, n.ai_enabled, tuple(map(finding, n.checks)))
-            for n in report.numbers
-        ),
+    return WiringReport(
+        tuple(scrubbed(finding, secrets) for finding in report.checks),
+        tuple(scrubbed_report(number, secrets) for number in report.numbers),
     )
