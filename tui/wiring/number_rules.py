@@ -88,16 +88,27 @@ def _item(inventory: Inventory, n: str) -> dict[str, Any] | None:
     return item if item is not None and text(item, "provider") == SIP_TRUNK else None
 
 
+def _imported_item(
+    check: CheckId, evidence: Evidence, inventory: Inventory, n: str, why: str = ""
+) -> dict[str, Any] | Finding:
+    """The number's SIP-trunk item, or the unknown line saying which earlier hop is
+    missing (ElevenLabs not read, or the number not imported: see that line)."""
+    if (not_ready := _elevenlabs_ready(check, evidence, inventory)) is not None:
+        return not_ready
+    item = _item(inventory, n)
+    if item is None:
+        return _missing(check, f"not imported over SIP trunk{why} (see Imported)")
+    return item
+
+
 def agent(evidence: Evidence, inventory: Inventory, number: TetherNumber) -> Finding:
     """N2: an agent is assigned, exists, is not archived, and takes calls; its name is
     compared with Tether's agent's, because no field maps one to the other [not found]."""
     check = CheckId.ELEVENLABS_AGENT
-    if (not_ready := _elevenlabs_ready(check, evidence, inventory)) is not None:
-        return not_ready
     n = number.phone_number
-    item = _item(inventory, n)
-    if item is None:
-        return _missing(check, "not imported over SIP trunk, so no agent answers (see Imported)")
+    item = _imported_item(check, evidence, inventory, n, ", so no agent answers")
+    if isinstance(item, Finding):
+        return item
     agent_id = assigned_agent_id(item)
     where = IN_ELEVENLABS.format(n=n)
     if agent_id is None:
@@ -181,11 +192,9 @@ def outbound(evidence: Evidence, inventory: Inventory, n: str) -> Finding:
     """N4: ElevenLabs sends this number's outbound INVITEs to the trunk's domain, over
     TCP or TLS, with a username the trunk knows (or the trunk has an ACL)."""
     check = CheckId.ELEVENLABS_OUTBOUND
-    if (not_ready := _elevenlabs_ready(check, evidence, inventory)) is not None:
-        return not_ready
-    item = _item(inventory, n)
-    if item is None:
-        return _missing(check, "not imported over SIP trunk (see Imported)")
+    item = _imported_item(check, evidence, inventory, n)
+    if isinstance(item, Finding):
+        return item
     where = IN_ELEVENLABS.format(n=n) + " → outbound"
     config = outbound_of(item)
     if config is None:
@@ -286,11 +295,9 @@ def inbound(evidence: Evidence, inventory: Inventory, n: str) -> Finding:
     """N3: nothing on ElevenLabs' side turns Sinch's calls away. Sinch publishes no
     source addresses [not found], so an address list cannot be judged."""
     check = CheckId.ELEVENLABS_INBOUND
-    if (not_ready := _elevenlabs_ready(check, evidence, inventory)) is not None:
-        return not_ready
-    item = _item(inventory, n)
-    if item is None:
-        return _missing(check, "not imported over SIP trunk (see Imported)")
+    item = _imported_item(check, evidence, inventory, n)
+    if isinstance(item, Finding):
+        return item
     where = IN_ELEVENLABS.format(n=n) + " → inbound"
     config = as_dict(item).get("inbound_trunk")
     if not isinstance(config, dict):
