@@ -8,7 +8,7 @@ number exactly as the carrier sends it [documented]).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -43,11 +43,6 @@ class Inventory:
     only: frozenset[str] | None = None
     """``--number``: the agents in use are those of these numbers (the runner reads no
     other agent), so the tools and recent-calls lines speak for them."""
-    side: Any = field(init=False, repr=False)
-    """The ElevenLabs side this index was built from (the rules' cache compares it)."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "side", self.evidence.elevenlabs)
 
     @cached_property
     def elevenlabs_items(self) -> list[dict[str, Any]] | None:

@@ -16,15 +16,15 @@ from tui.wiring.inventory import Inventory
 
 _LAST: list[Inventory] = []
 """The last inventory built: the app asks number after number of the same evidence, and
-the index over 1,000 items need not be built 1,000 times. Kept while its evidence (and
-that evidence's ElevenLabs side) is the one asked about; holding it keeps both alive, so
-an identity test cannot be fooled by a reused id."""
+the index over 1,000 items need not be built 1,000 times. Kept while its evidence is the
+one asked about (a frozen value: its ElevenLabs side cannot change under the index);
+holding it keeps the evidence alive, so an identity test cannot be fooled by a reused id."""
 
 
 def _inventory(evidence: Evidence, only: frozenset[str] | None = None) -> Inventory:
     if _LAST:
         last = _LAST[0]
-        if last.evidence is evidence and last.side is evidence.elevenlabs and last.only == only:
+        if last.evidence is evidence and last.only == only:  # Evidence is frozen
             return last
     inventory = Inventory(evidence, only)
     _LAST[:] = [inventory]
