@@ -168,6 +168,7 @@ def test_demo_server_runs_the_whole_stack_until_interrupted() -> None:
         for demo in el.DEMO_KEYS:
             assert demo.key in banner
         assert sinch.GOOD_KEY_SECRET in banner and sinch.MISMATCHED_TRUNK_ID in banner
+        assert "  elevenlabs  503-html  next /v1/ request: 503" in banner
         agents = urllib.request.Request(
             urls["TETHER_VOICE_ELEVENLABS_URL"] + "/v1/convai/agents",
             headers={"xi-api-key": el.GOOD_KEY},

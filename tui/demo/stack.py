@@ -26,11 +26,11 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any, Self
 
-from tui.demo import elevenlabs, sinch, wiring_world
-from tui.demo.accounts import ADMIN_TOKEN, SUPERADMIN_TOKEN
+from tui.demo import elevenlabs, wiring_world
+from tui.demo.banner import banner
 from tui.demo.elevenlabs import ElevenLabsStandIn
 from tui.demo.faults import Fault
-from tui.demo.loopback import CONTROL_FAULTS_PATH, LogHook, LoopbackServer, is_loopback
+from tui.demo.loopback import LogHook, LoopbackServer, is_loopback
 from tui.demo.server import DemoServer
 from tui.demo.sinch import SinchAuthStandIn, SinchEstStandIn, SinchState
 from tui.demo.sinch_numbers import SinchNumbersStandIn
@@ -352,47 +352,3 @@ def serve_stack_cli(
             time.sleep(3600)  # interruptible on every platform, unlike Event.wait()
     finally:  # Ctrl+C, SIGTERM, SIGHUP: the command line says so and exits 128 + N
         stack.stop()
-
-
-def hostile_note() -> str:
-    from tui.demo.hostile import BANNER_NOTE
-
-    return BANNER_NOTE
-
-
-def banner(stack: DemoStack) -> str:
-    """What ``demo-server`` prints: where everything is, and the published demo values."""
-    tether = stack.tether.url
-    keys = "\n".join(f"    {demo.key:<40} {demo.about}" for demo in elevenlabs.DEMO_KEYS)
-    return (
-        f"Tether demo server on {tether}\n"
-        f"  superadmin token: {SUPERADMIN_TOKEN}\n"
-        f"  admin token (GET only): {ADMIN_TOKEN}\n"
-        f"Stand-ins: ElevenLabs {stack.elevenlabs.url}, Sinch auth {stack.sinch_auth.url}, "
-        f"Sinch EST {stack.sinch_est.url}, Sinch Numbers {stack.sinch_numbers.url}\n"
-        "  app, with the credential checks against the stand-ins:\n"
-        f"    export TETHER_TOKEN={SUPERADMIN_TOKEN}\n"
-        f"    export TETHER_VOICE_ELEVENLABS_URL={stack.elevenlabs.url}\n"
-        f"    export TETHER_VOICE_SINCH_AUTH_URL={stack.sinch_auth.url}\n"
-        f"    export TETHER_VOICE_SINCH_EST_URL={stack.sinch_est.url}\n"
-        f"    export TETHER_VOICE_SINCH_NUMBERS_URL={stack.sinch_numbers.url}\n"
-        f"    tether-voice --url {tether} --probe-write-permissions\n"
-        "  ElevenLabs demo keys:\n"
-        f"{keys}\n"
-        "  Sinch EST demo values (project "
-        f"{sinch.DEMO_PROJECT_ID}):\n"
-        f"    key ID {sinch.GOOD_KEY_ID} / secret {sinch.GOOD_KEY_SECRET}: good\n"
-        f"    key ID {sinch.GOOD_KEY_ID} / any other secret: refused\n"
-        f"    key ID {sinch.OTHER_KEY_ID} / secret {sinch.OTHER_KEY_SECRET}: another project's\n"
-        f"    trunk {sinch.MATCHING_TRUNK_ID}: the form's domain; trunk "
-        f"{sinch.MISMATCHED_TRUNK_ID}: {sinch.MISMATCHED_TRUNK_DOMAIN}\n"
-        "  wiring (doctor, good keys): +14165550101 and 103 healthy; 104 a leftover;\n"
-        f"    105 to 112 one planted problem each; {wiring_world.STALE_IMPORT} a stale import;\n"
-        f"    sinchEstTrunkId={sinch.MISMATCHED_TRUNK_ID} "
-        f"sinchEstTrunkDomain={sinch.MISMATCHED_TRUNK_DOMAIN}: a badly wired trunk\n"
-        f"  inject a fault: curl -X POST {tether}{CONTROL_FAULTS_PATH} "
-        '-d \'{"fault": "503-html"}\' (same route on each stand-in)\n'
-        f"  clear faults:   curl -X DELETE {tether}{CONTROL_FAULTS_PATH}\n"
-        f"{hostile_note() if stack.hostile else ''}"
-        "Ctrl+C to stop."
-    )
