@@ -48,7 +48,7 @@ def test_elevenlabs_key_shape() -> None:
     assert value_warnings(KEY, "sk_abcdef") == []
     assert value_warnings(KEY, "a" * 32) == []  # the older 32-character keys
     assert value_warnings(KEY, "hello") == [
-        "does not look like an ElevenLabs key (they start with sk_)"
+        "unlike an ElevenLabs key (those start with sk_)"
     ]
 
 

@@ -32,6 +32,7 @@ async def test_every_field_counter_and_status_fit_80x24(
 ) -> None:
     async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        form_top = editor(pilot).query_one("#form").region.y
         if fault:
             demo_server.inject(fault, method="POST")
             await press_and_settle(pilot, "ctrl+s")
@@ -51,6 +52,10 @@ async def test_every_field_counter_and_status_fit_80x24(
         shown = " ".join(screen_text(pilot.app).split())
         for line in screen.status.outcome.lines:  # every line of the outcome is on screen
             assert " ".join(line.split()) in shown, line
+        # Issue 18, item 19: the summary's last row ("Other fields") gave way to a long
+        # failure, and the form moved up a row under the user's eyes.
+        assert "Other fields (read-only): elevenlabsWebhookConfigured=true" in shown
+        assert screen.query_one("#form").region.y == form_top
 
 
 async def test_f1_and_question_mark_open_the_help(demo_server: DemoServer) -> None:
@@ -362,3 +367,38 @@ async def test_the_focused_row_is_marked_without_colour(demo_server: DemoServer)
             others = [r.query_one(".field-label") for r in rows if r is not focused[0]]
             assert not any(other.styles.text_style.underline for other in others)
             await press_and_settle(pilot, "tab")
+
+
+async def test_every_hint_and_warning_is_whole_beside_the_counter_at_80(
+    demo_server: DemoServer,
+) -> None:
+    """Issue 18, item 19: the focused field's hint under the form was cut with "…" at 80
+    columns ("the server makes a fresh 32-byte secret on sa…"). Every hint, and each
+    warning alone, is read whole beside a counter of two-digit changes."""
+    from textual.widgets import Static
+
+    from tui.form.fields import FIELDS
+    from tui.form.warnings import value_warnings
+
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = editor(pilot)
+        line = screen.query_one("#field-help", Static)
+        counter = screen.query_one("#change-counter", Static)
+        counter.update("● 99 unsaved · ctrl+s")  # the widest count a form can have
+        room = line.content_region.width
+        for spec in FIELDS:
+            screen.query_one(f"#field-{spec.wire_name}").focus()
+            await pilot.pause()
+            assert str(line.render()) == spec.hint
+            assert len(spec.hint) <= room, spec.hint
+        assert len("● 99 unsaved · ctrl+s") <= counter.content_region.width
+        warned = {
+            warning
+            for spec in FIELDS
+            for value in (" x ", "x" * 5000, "é", "not-a-uuid", "bad host", "\x1b" * 3)
+            for warning in value_warnings(spec, value)
+        }
+        assert len(warned) >= 6  # every kind of warning, from these values
+        for warning in warned:
+            assert len(f"⚠ {warning}") <= room, warning

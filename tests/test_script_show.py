@@ -191,7 +191,7 @@ def test_json_errors_are_json_on_stderr(
     assert error["errorCode"] == "ELEVENLABS_UNREACHABLE"
     assert error["details"] == ["elevenlabsApiKey: ElevenLabs did not answer; try again later"]
     assert error["lines"][0] == "Load failed: HTTP 500 Internal Server Error"
-    assert error["hint"].startswith("A problem on the server side")
+    assert error["hint"].startswith("A server error; it is safe to")
 
 
 def test_no_token_exits_2_and_says_how_to_provide_one(

@@ -22,7 +22,7 @@ def test_a_long_server_message_does_not_push_the_next_step_out() -> None:
     assert fitted[0] == lines[0] and fitted[-1] == lines[-1]
     assert fitted[1].startswith("Server said: word") and fitted[1].endswith("…")
     assert sum(rows_of(line, 76) for line in fitted) <= 8
-    assert len(fitted) == 3  # the code, after the cut, is left out
+    assert fitted[2] == "Error code: VALIDATION_ERROR"  # its row is kept for it
 
 
 def test_lines_that_fit_are_returned_as_they_are() -> None:
@@ -50,3 +50,28 @@ def test_the_first_and_last_lines_stay_and_the_rest_fits(
         assert sum(rows_of(line, width) for line in fitted) <= max(rows, ends)
         for kept, original in zip(fitted[1:-1], lines[1:-1], strict=False):
             assert kept == original or (kept.endswith("…") and original.startswith(kept[:-1]))
+
+
+def test_a_verdict_after_a_long_line_keeps_its_beginning() -> None:
+    """The webhook's verdict came after the re-read's two-row line, and 5 rows left it
+    out entirely (issue 18, item 19): every line now shows at least how it starts."""
+    lines = [
+        "! Saved — server said: Configuration saved",
+        "Not shown by the re-read (Tether returns no secret values, only whether they "
+        "are configured): ElevenLabs API key.",
+        "✗ ElevenLabs post-call webhook: not attached — Tether logs why (the save itself "
+        "succeeded)",
+        "Next: usually the key lacks webhooks_write (or is not a workspace admin's); "
+        "Tether's server log has the reason. Fix the key, then save it again.",
+    ]
+    fitted = fit_lines(lines, 78, 5)
+    assert len(fitted) == 4
+    assert fitted[2].startswith("✗ ElevenLabs post-call webhook: not attached")
+    assert sum(rows_of(line, 78) for line in fitted) == 5
+
+
+def test_rows_are_counted_in_cells() -> None:
+    """A server's CJK text takes two cells a character: counted by characters, 50 of
+    them looked like one row of 78 and pushed the next step out."""
+    assert rows_of("漢" * 50, 78) == 2
+    assert rows_of("a" * 78, 78) == 1

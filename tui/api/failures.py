@@ -242,7 +242,7 @@ def status_hint(status: int, operation: Operation, retry_after: str | None = Non
     if 400 <= status < 500:
         return "The server refused the request: correct the values named above." + kept
     if status >= 500:
-        return f"A problem on the server side; it is safe to {_retry(operation)}." + kept
+        return f"A server error; it is safe to {_retry(operation)}." + kept
     return "Unexpected answer from the server." + kept
 
 

@@ -70,14 +70,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Generate new tool secret",
         FieldKind.ACTION,
         configured_flag="elevenlabsToolSecretConfigured",
-        hint="the server makes a fresh 32-byte secret on save",
+        hint="on: the server makes a new secret at the save",
     ),
     FieldSpec(
         "sinchEstKeyId",
         "Sinch EST key ID",
         FieldKind.WRITE_ONLY,
         configured_flag="sinchEstConfigured",
-        hint="not returned by Tether; empty keeps the stored key ID",
+        hint="Tether never returns it; empty keeps the stored one",
     ),
     FieldSpec(
         "sinchEstKeySecret",

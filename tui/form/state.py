@@ -106,8 +106,9 @@ class Reread:
             )
         if self.unseen:
             lines.append(
-                "Not shown by the re-read (Tether returns no secret values, only whether "
-                "they are configured): " + ", ".join(self.unseen) + "."
+                "Not shown by the re-read (Tether never returns secrets): "
+                + ", ".join(self.unseen)
+                + "."
             )
         if self.still_unset:
             lines.append(

@@ -41,7 +41,7 @@ def value_warnings(spec: FieldSpec, value: object) -> list[str]:
         return []
     warnings: list[str] = []
     if value != value.strip():
-        warnings.append("leading or trailing whitespace (it will be sent as typed)")
+        warnings.append("leading or trailing whitespace (sent as typed)")
     controls = _control_characters(value)
     if controls:
         warnings.append(f"contains control characters: {', '.join(controls[:3])}")
@@ -55,7 +55,7 @@ def value_warnings(spec: FieldSpec, value: object) -> list[str]:
 
 def _specific(wire_name: str, value: str) -> list[str]:
     if wire_name == "elevenlabsApiKey" and not value.startswith("sk_") and len(value) != 32:
-        return ["does not look like an ElevenLabs key (they start with sk_)"]
+        return ["unlike an ElevenLabs key (those start with sk_)"]
     if wire_name == "sinchEstTrunkDomain" and not is_hostname(value):
         return ["is not a valid host name"]
     if wire_name == "sinchEstProjectId":

@@ -45,6 +45,10 @@ if TYPE_CHECKING:
     from tui.app import VoiceConfigApp
 
 
+SHORT_BELOW = 24
+"""Rows under which the summary gives way to the status (``-short`` in ``app.tcss``):
+at 80x24 both fit whole, with the form in one place whatever the status says."""
+
 NEEDS_LOADED = frozenset({"review", "toggle_reveal", "phone_numbers", "health"})
 """Actions with nothing to act on before the configuration has loaded: left out of the
 footer and the palette until it has (a failed first load offered Save and Reveal)."""
@@ -178,6 +182,7 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
         wide_w, wide_h = self.WIDE
         wide = self.size.width >= wide_w and self.size.height >= wide_h
         self.set_class(wide, "-wide")
+        self.set_class(self.size.height < SHORT_BELOW, "-short")
         self._show_numbers_panel()
 
     # ----- state → widgets -------------------------------------------------------
@@ -206,7 +211,7 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
         if form is None:
             text = ""
         elif count:
-            text = f"● {count} unsaved · ctrl+s to review"
+            text = f"● {count} unsaved · ctrl+s"  # the hint beside it needs the rest of 80
         else:
             text = "No unsaved changes"
         if str(counter.content) != text:  # redraw only on a change, to spare slow links
