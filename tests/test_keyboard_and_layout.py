@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.key_bursts import send_burst
@@ -402,3 +403,38 @@ async def test_every_hint_and_warning_is_whole_beside_the_counter_at_80(
         assert len(warned) >= 6  # every kind of warning, from these values
         for warning in warned:
             assert len(f"⚠ {warning}") <= room, warning
+
+
+LONG_DOMAIN = "sip-trunk-for-a-long-organisation-name.region-eu.pstn.sinch.com"
+
+
+def input_line(pilot: Pilot, selector: str) -> str:
+    """What the input draws on its one row, as text (less the spare cell after it)."""
+    field = editor(pilot).query_one(selector, Input)
+    return field.render_line(0).text.rstrip()
+
+
+async def test_a_value_longer_than_its_box_shows_where_it_is_cut(demo_server: DemoServer) -> None:
+    """Issue 18, item 20: at 80x24 a trunk domain longer than its box was cut inside it
+    with no sign, and read as a whole (wrong) host name. "…" marks the side that runs on,
+    never over the cursor; a value that fits has no mark."""
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "…" not in input_line(pilot, "#field-sinchEstTrunkDomain")  # it fits
+        field = editor(pilot).query_one("#field-sinchEstTrunkDomain", Input)
+        field.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *LONG_DOMAIN)
+        await settle(pilot)
+        assert field.value == LONG_DOMAIN
+        drawn = input_line(pilot, "#field-sinchEstTrunkDomain")
+        assert field.content_region.width < len(LONG_DOMAIN)
+        assert drawn.startswith("…") and drawn.rstrip().endswith("sinch.com")  # cursor at end
+        await pilot.press("home")
+        await pilot.pause()
+        drawn = input_line(pilot, "#field-sinchEstTrunkDomain")
+        assert drawn.startswith("sip-trunk") and drawn.endswith("…")
+        editor(pilot).query_one("#field-sinchEstTrunkId").focus()  # away: the sign stays
+        await pilot.pause()
+        assert input_line(pilot, "#field-sinchEstTrunkDomain").endswith("…")
+        assert field.value == LONG_DOMAIN  # drawn only: the value is whole

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from rich.cells import cell_len, get_character_cell_size
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.geometry import clamp
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import Input
 
 from tui.printable import UNSAFE
@@ -54,6 +56,33 @@ class SteadyInput(Input):
             return super()._value
         text = Text(on_screen(self.value), no_wrap=True, overflow="ignore", end="")
         return self.highlighter(text) if self.highlighter is not None else text
+
+    def render_line(self, y: int) -> Strip:
+        """Input's line, with "…" in the first or last cell where the value runs on
+        past that edge (issue 18, item 20).
+
+        A trunk domain longer than the box at 80 columns was cut inside it with no
+        sign, and read as a whole, wrong, host name. The mark never covers the cursor,
+        which is where the user is looking; it is drawn, not part of the value.
+        """
+        strip = super().render_line(y)
+        if y != 0 or not self.value:
+            return strip
+        width = self.scrollable_content_region.width
+        scroll_x = self.scroll_offset.x
+        drawn = self._value.cell_len + (1 if self.has_focus else 0)  # the cursor's cell
+        cursor = self._position_to_cell(self.cursor_position) - scroll_x if self.has_focus else -1
+        left = scroll_x > 0 and cursor != 0
+        right = drawn > scroll_x + width and cursor != width - 1
+        if not (left or right) or width < 3:
+            return strip
+        mark = Segment("…", self.rich_style + self.get_component_rich_style("input--placeholder"))
+        middle = strip.crop(1 if left else 0, width - 1 if right else width)
+        parts = [Strip([mark])] if left else []
+        parts.append(middle)
+        if right:
+            parts.append(Strip([mark]))
+        return Strip.join(parts).extend_cell_length(strip.cell_length, self.rich_style)
 
     def _position_to_cell(self, position: int) -> int:
         """Where the cursor is drawn: counted in the cells the value is drawn with."""
