@@ -168,19 +168,21 @@ class FormState:
     def change_count(self) -> int:
         return sum(1 for _ in self.changed_specs())
 
-    def changes(self, now: VoiceAiConfig | None = None) -> list[Change]:
+    def changes(self, now: VoiceAiConfig | None = None, *, whole: bool = False) -> list[Change]:
         """The review's rows, in form order. Secrets only ever appear as :data:`MASK`.
 
         ``now``: the server's state as re-read just before the review. The rows stay this
         form's changes (what is sent), but their "now on server" value is the re-read's,
-        so one field never shows two current values on one screen.
+        so one field never shows two current values on one screen. ``whole``: no value
+        shortened (:func:`describe_plain`), for a review that wraps instead (scripts).
         """
         base = self if now is None else FormState.from_loaded(now)
+        limit = None if whole else DISPLAY_LIMIT
         return [
             Change(
                 spec,
-                base._describe_before(spec),
-                self._describe_after(spec),
+                base._describe_before(spec, limit),
+                self._describe_after(spec, limit),
                 tuple(self.warnings(spec.wire_name)),
             )
             for spec in self.changed_specs()
@@ -259,22 +261,23 @@ class FormState:
                 still_unset.append(label)
         return Reread(tuple(confirmed), tuple(differs), tuple(unseen), tuple(still_unset))
 
-    def _describe_before(self, spec: FieldSpec) -> str:
+    def _describe_before(self, spec: FieldSpec, limit: int | None) -> str:
         if spec.loaded_from_server:
-            return describe_plain(spec, initial_value(self.loaded, spec))
+            return describe_plain(spec, initial_value(self.loaded, spec), limit)
         return configured_status(self.loaded, spec)
 
-    def _describe_after(self, spec: FieldSpec) -> str:
+    def _describe_after(self, spec: FieldSpec, limit: int | None) -> str:
         if spec.kind is FieldKind.SECRET:
             return MASK
         if spec.kind is FieldKind.ACTION:
             return "generate a new secret"
-        return describe_plain(spec, _plain(self.values[spec.wire_name]))
+        return describe_plain(spec, _plain(self.values[spec.wire_name]), limit)
 
 
-def describe_plain(spec: FieldSpec, value: FieldValue) -> str:
+def describe_plain(spec: FieldSpec, value: FieldValue, limit: int | None = DISPLAY_LIMIT) -> str:
     """A non-secret value as the review shows it: quoted, so whitespace is visible, with
-    control characters escaped and long pastes shortened, so one value stays one line."""
+    control characters escaped and long pastes shortened past ``limit`` (None: never),
+    so one value stays one line."""
     if spec.kind is FieldKind.PROVIDER and value is None:
         return "none"
     if value == "":
@@ -282,6 +285,6 @@ def describe_plain(spec: FieldSpec, value: FieldValue) -> str:
     text = str(value)
     if spec.kind is FieldKind.PROVIDER:
         return text
-    shown = printable(text[:DISPLAY_LIMIT])
-    more = f" … ({len(text):,} characters)" if len(text) > DISPLAY_LIMIT else ""
-    return f'"{shown}"{more}'
+    if limit is None or len(text) <= limit:
+        return f'"{printable(text)}"'
+    return f'"{printable(text[:limit])}" … ({len(text):,} characters)'
