@@ -93,6 +93,7 @@ def add_commands(
     """Add ``show``, ``set`` and ``check`` to the command line's subparsers."""
     from tui.script.check_options import add_check_options
     from tui.script.fields_arg import field_help
+    from tui.script.help_format import ScriptHelpFormatter
 
     show = sub.add_parser(
         "show",
@@ -100,7 +101,7 @@ def add_commands(
         description="Print the Voice AI configuration as the server returns it.\n"
         "Secret values are never returned: they show as configured, not set or unknown.",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=ScriptHelpFormatter,
     )
     show.add_argument(
         "--json",
@@ -118,7 +119,7 @@ def add_commands(
         "  FIELD=-          read the value from standard input (one trailing newline removed)\n"
         "  FIELD=@env:NAME  read it from the environment variable NAME",
         epilog=f"fields (wire name, or the alias beside it):\n{field_help()}\n\n{EXIT_CODES}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=ScriptHelpFormatter,
     )
     change.add_argument(
         "assignments",
@@ -161,7 +162,7 @@ def add_commands(
         "Values are given as for set (FIELD=- or FIELD=@env:NAME; secrets never inline).\n"
         "Tether is read only for Sinch identifiers not given (project, trunk, domain).",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=ScriptHelpFormatter,
     )
     check.add_argument(
         "assignments",
@@ -185,7 +186,7 @@ def add_commands(
         "FIELD=@env:NAME; secrets never inline); the trunk identifiers come from Tether\n"
         "unless given. Without a key, that issuer's lines are unknown.",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=ScriptHelpFormatter,
     )
     doctor.add_argument(
         "assignments",

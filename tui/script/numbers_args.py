@@ -173,9 +173,10 @@ def add_numbers_command(
 ) -> None:
     """Add ``numbers`` and ``numbers set`` to the command line's subparsers."""
     from tui.script.commands import EXIT_CODES, _connection_options
+    from tui.script.help_format import ScriptHelpFormatter
 
     codes = EXIT_CODES.replace("shown, or saved", "shown, or every toggle applied").replace(
-        "1    the server refused", "1    the server refused a toggle, or"
+        "1    the server refused or", "1    the server refused a toggle, or"
     )
     listing = sub.add_parser(
         "numbers",
@@ -183,7 +184,7 @@ def add_numbers_command(
         description="List the organization's phone numbers: AI on or off and the agent,\n"
         "by name where the agent list can be read, then the agents to choose from.",
         epilog=codes,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=ScriptHelpFormatter,
     )
     listing.add_argument(
         "--json", action="store_true", help="print a stable JSON object (documented in the README)"
@@ -196,7 +197,7 @@ def add_numbers_command(
         description="Switch AI on (with an agent) or off for the named numbers, after a review\n"
         "and a confirmation, as the app does. Numbers already set as asked are not sent.",
         epilog=f"{SET_EPILOG}\n\n{codes}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=ScriptHelpFormatter,
     )
     change.add_argument(
         "assignments",
