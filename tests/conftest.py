@@ -12,6 +12,19 @@ from tui.demo.server import ADMIN_TOKEN, SUPERADMIN_TOKEN, DemoServer
 from tui.demo.stack import DemoStack
 
 
+@pytest.fixture(autouse=True)
+def _script_width(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Scripted output is as wide as ``COLUMNS`` says (:mod:`tui.script.width`): one
+    exported in the developer's shell must not change what a test reads, and a width
+    decided in one test must not carry into the next. A test may set ``COLUMNS``."""
+    from tui.script import width
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    width.forget()
+    yield
+    width.forget()
+
+
 @pytest.fixture
 def demo_server() -> Iterator[DemoServer]:
     with DemoServer() as server:

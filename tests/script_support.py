@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +16,15 @@ from keyring.backends import fail
 from tests.keyrings import use_keyring
 from tui.cli import main
 from tui.demo.server import SUPERADMIN_TOKEN
+from tui.script import width
 
-WIDTH = 100
+
+def line_width() -> int:
+    """The width a command's plain text may take here, by the rule of
+    :mod:`tui.script.width` restated: a test's output is captured, never a terminal, so
+    ``COLUMNS`` when a test sets it (never under 40), else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    return max(40, int(columns)) if columns.isdigit() and int(columns) > 0 else 80
 
 
 REFUSED = "http://127.0.0.1:9"
@@ -24,12 +32,14 @@ REFUSED = "http://127.0.0.1:9"
 
 
 def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No TETHER_* from the developer's shell, no config file, no keyring; a demo token.
+    """No TETHER_* (nor COLUMNS) from the developer's shell, no config file, no keyring;
+    a demo token.
 
     The credential checks' issuers point at a refused loopback port: no test ever asks
     the real ElevenLabs or Sinch, even one that forgets to point them at the stand-ins.
     """
     for name in (
+        "COLUMNS",
         "TETHER_URL",
         "TETHER_TOKEN",
         "TETHER_PROFILE",
@@ -89,18 +99,22 @@ def run_cli(
         assert monkeypatch is not None
         monkeypatch.setattr(sys, "stdin", stdin)
     capsys.readouterr()
+    width.forget()  # each command decides its width, as a new process would
     try:
         code = main(argv)
     except SystemExit as stopped:
         code = int(stopped.code or 0)
+    finally:
+        width.forget()
     captured = capsys.readouterr()
-    # JSON is for tools: its lines are as long as its strings; the 100-column rule is
-    # for the plain text (a --json command's notices on stderr keep it).
+    # JSON is for tools: its lines are as long as its strings; the width is for the
+    # plain text (a --json command's notices on stderr keep it).
     json_out = "--json" in argv or _is_json(captured.out)
     text = captured.err if json_out else captured.out + captured.err
+    limit = line_width()
     for line in text.splitlines():
         if not line.startswith('{"error"'):  # JSON errors are one line by design
-            assert len(line) <= WIDTH, f"line longer than {WIDTH}: {line!r}"
+            assert len(line) <= limit, f"line longer than {limit}: {line!r}"
     assert "ctrl+" not in captured.out + captured.err, "a script was told to press a key"
     return Result(int(code), captured.out, captured.err)
 

@@ -177,12 +177,17 @@ def test_show_settings_lists_the_check_settings(
     out = capsys.readouterr().out
     assert "check_credentials        no  (--check / --no-check)" in out
     assert "probe_write_permissions  no  (built-in default)" in out
+    # A row longer than 80 characters goes on under its value.
+    under = "\n" + " " * 27
     assert (
-        "elevenlabs_url           https://api.eu.residency.elevenlabs.io  (--elevenlabs-url)"
-        in (out)
+        f"  elevenlabs_url           https://api.eu.residency.elevenlabs.io{under}"
+        "(--elevenlabs-url)"
+    ) in out
+    assert (
+        f"  sinch_auth_url           http://auth.example.com{under}(TETHER_VOICE_SINCH_AUTH_URL)"
+        in out
     )
-    assert "sinch_auth_url           http://auth.example.com  (TETHER_VOICE_SINCH_AUTH_URL)" in out
-    assert f"sinch_est_url            {DEFAULT_SINCH_EST_URL}  (built-in default)" in out
+    assert f"sinch_est_url            {DEFAULT_SINCH_EST_URL}  (built-in{under}default)" in out
     assert f"sinch_numbers_url        {DEFAULT_SINCH_NUMBERS_URL}  (built-in default)" in out
     assert "warning:" not in out, "checks are off: the plain-http URL carries nothing"
 

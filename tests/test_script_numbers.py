@@ -151,12 +151,14 @@ def test_on_with_an_agent_name_off_and_a_switch(cli: Cli, demo_server: DemoServe
             "aiAgentId": SUPPORT,
         },
     ]
-    assert result.out.splitlines() == [
-        f"Will send 2 toggles to {demo_server.url}, one by one (each touches ElevenLabs and Sinch):",
+    assert result.out.splitlines() == [  # at 80 columns (no terminal)
+        f"Will send 2 toggles to {demo_server.url}, one by one (each touches",
+        "  ElevenLabs and Sinch):",
         f"  +14165550101   user {USER[1]}  on, agent Sales Line → off",
         f"  +14165550104   user {USER[4]}  off → on, agent Support Desk",
         "✓ +14165550101  on → off: applied (server said: Toggle applied)",
-        "✓ +14165550104  off → on, agent Support Desk: applied (server said: Toggle applied)",
+        "✓ +14165550104  off → on, agent Support Desk: applied (server said: Toggle",
+        "                applied)",
         "Re-read from the server: 2 of 2 applied toggles confirmed.",
     ]
     assert listed(demo_server)["+14165550104"] == (True, SUPPORT)

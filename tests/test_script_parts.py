@@ -22,7 +22,7 @@ from tui.form.fields import FIELDS, FieldKind, FieldSpec
 from tui.form.state import FormState
 from tui.script.exit_codes import ExitCode, for_failure
 from tui.script.fields_arg import FieldArgError, find_field, kebab, parse_field_args
-from tui.script.render import WIDTH, failure_lines, review_lines, wrap
+from tui.script.render import failure_lines, review_lines, wrap
 
 SETTABLE = [spec for spec in FIELDS if spec.kind is not FieldKind.ACTION]
 
@@ -67,27 +67,37 @@ def test_an_unquotable_field_name_is_not_quoted() -> None:
 # --- the review -----------------------------------------------------------------------
 
 
-@given(st.text(min_size=1, max_size=400), st.text(min_size=1, max_size=400))
-def test_review_lines_never_exceed_the_width(before: str, after: str) -> None:
+@given(
+    st.text(min_size=1, max_size=400),
+    st.text(min_size=1, max_size=400),
+    st.sampled_from([40, 80, 132]),
+)
+def test_review_lines_never_exceed_the_width(before: str, after: str, width: int) -> None:
     loaded = VoiceAiConfig.model_validate({"sinchEstTrunkDomain": before})
     form = FormState.from_loaded(loaded).with_value("sinchEstTrunkDomain", after + "x")
-    lines = review_lines(form.changes(), "https://tether.example.com")
-    assert all(len(line) <= WIDTH for line in lines)
+    changes = form.changes(whole=True)
+    lines = review_lines(changes, "https://tether.example.com", width)
+    assert all(len(line) <= width for line in lines)
     assert all("\n" not in line for line in lines)
+    # Every character of both values is there (spaces aside: a line's indent is ours).
+    shown = "".join("".join(lines[1:]).split())
+    for change in changes:
+        for value in (change.before, change.after):
+            assert "".join(value.split()) in shown
 
 
 def test_a_long_change_takes_two_lines() -> None:
-    loaded = VoiceAiConfig.model_validate({"sinchEstTrunkDomain": "a" * 60})
-    form = FormState.from_loaded(loaded).with_value("sinchEstTrunkDomain", "b" * 60)
-    lines = review_lines(form.changes(), "https://t")
-    assert lines[1] == f'  sinchEstTrunkDomain  "{"a" * 60}"'
-    assert lines[2] == f'{" " * 23}→ "{"b" * 60}"'
+    loaded = VoiceAiConfig.model_validate({"sinchEstTrunkDomain": "a" * 50})
+    form = FormState.from_loaded(loaded).with_value("sinchEstTrunkDomain", "b" * 50)
+    lines = review_lines(form.changes(), "https://t", 80)
+    assert lines[1] == f'  sinchEstTrunkDomain  "{"a" * 50}"'
+    assert lines[2] == f'{" " * 23}→ "{"b" * 50}"'
 
 
 def test_wrap_keeps_short_lines_and_indents_continuations() -> None:
-    assert wrap(["  a  b"]) == ["  a  b"]
-    wrapped = wrap(["  " + "word " * 40])
-    assert all(len(line) <= WIDTH for line in wrapped)
+    assert wrap(["  a  b"], 80) == ["  a  b"]
+    wrapped = wrap(["  " + "word " * 40], 80)
+    assert all(len(line) <= 80 for line in wrapped)
     assert wrapped[1].startswith("    word")
 
 

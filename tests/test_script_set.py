@@ -164,7 +164,7 @@ def test_an_empty_identifier_is_sent_as_empty_with_a_notice(
     result = cli("sinchEstTrunkId=", "--yes")
     assert result.code == ExitCode.OK
     assert posts(demo_server) == [{"sinchEstTrunkId": ""}]
-    assert "replaced by an empty string" in result.err
+    assert "replaced by an empty string" in result.said
     assert '"trunk-demo-001" → (empty)' in result.out
 
 

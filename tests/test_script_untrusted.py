@@ -33,7 +33,8 @@ from hypothesis import strategies as st
 from tests.script_support import Result, isolate, run_cli
 from tui.printable import UNSAFE, printable, safe_json
 from tui.script.exit_codes import ExitCode
-from tui.script.render import WIDTH, emit, emit_json
+from tui.script.render import emit, emit_json
+from tui.script.width import line_width
 
 CLIPBOARD = "\x1b]52;c;Y3VybCB4fHNo\x07"
 """OSC 52: puts ``curl x|sh`` (base64) into the terminal's clipboard."""
@@ -53,7 +54,7 @@ HOSTILE = (
     f"A{CLIPBOARD}B{CLEAR}C{MOVE}D{C1_CSI}E{BIDI}F{ZERO_WIDTH}G{LINE_SEPARATOR}H"
     f"{LONE_CR}I{MARKUP}J{FORMAT_FIELD}K{FORGED}"
 )
-"""Every hostile piece in one string (a long one: lines are cut at 100 columns)."""
+"""Every hostile piece in one string (a long one: lines wrap at the width, 80 here)."""
 
 SHORT = {
     "clipboard": CLIPBOARD,
@@ -224,6 +225,12 @@ def unwrapped(text: str) -> str:
     return re.sub(r"\n *", "", text)
 
 
+def squeezed(text: str) -> str:
+    """``text`` without any whitespace: for a phrase that may wrap at one of its spaces
+    as well as inside a long word."""
+    return "".join(text.split())
+
+
 def assert_escaped(text: str, *pieces: str) -> None:
     """Each piece shows as its escaped form, e.g. ``\\x1b]52;c;…\\x07``."""
     for piece in pieces:
@@ -247,6 +254,24 @@ def test_show_text_escapes_every_server_string(
     assert_escaped(result.out, *SHORT.values())
     assert r"\x1b]52;c;Y3VybCB4fHNo\x07" in result.out, "the escape shows as text"
     assert MARKUP in result.out and FORMAT_FIELD in result.out, "shown literally"
+
+
+@pytest.mark.parametrize("command", ["show", "numbers"])
+def test_at_40_columns_every_server_string_is_still_escaped_and_whole(
+    tether: Scripted,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    """A narrow terminal wraps the hostile values (run_cli checks every line is at most
+    40): escaped, never cut, and no wrap splits an escape into raw characters."""
+    monkeypatch.setenv("COLUMNS", "40")
+    result = cli(capsys, tether, command)
+    assert result.code == ExitCode.OK, result.err
+    assert_clean(result)
+    shown = SHORT.values() if command == "show" else (CLIPBOARD, SHORT["screen"], SHORT["c1"])
+    assert_escaped(result.out, *shown)
+    assert "…" not in result.out, "nothing cut"
 
 
 def test_show_json_parses_back_to_what_the_server_said(
@@ -446,7 +471,8 @@ def test_numbers_set_escapes_results_and_agent_names(
     assert len([m for m, p, _ in tether.received if p == TOGGLE_PATH]) == 2
     assert_clean(result)
     assert_escaped(result.out, CLIPBOARD, SHORT["c1"])  # the agents' names
-    assert r"applied (server said: A\x1b]52;c;Y3VybCB4fHNo\x07B" in unwrapped(result.out)
+    said = r"applied (server said: A\x1b]52;c;Y3VybCB4fHNo\x07B"
+    assert squeezed(said) in squeezed(result.out), "wrapped at a space, or in the escape"
 
     result = cli(capsys, tether, *args, "--json")
     assert result.code == ExitCode.REFUSED
@@ -495,10 +521,11 @@ def test_emit_writes_no_unsafe_character(lines: list[str], err: bool) -> None:
     assert other == ""
     assert unsafe_in(written) == []
     written.encode("utf-8")  # no lone surrogate left to crash a UTF-8 terminal
-    assert all(len(line) <= WIDTH for line in written.splitlines())
+    width = line_width(err)
+    assert all(len(line) <= width for line in written.splitlines())
     # Our line breaks only: as many lines as given, or more where a long one wrapped.
     assert written.count("\n") >= max(len(lines), 1)
-    if all(len(printable(line)) <= WIDTH for line in lines):
+    if all(len(printable(line)) <= width for line in lines):
         assert written == "\n".join(printable(line) for line in lines) + "\n"
 
 

@@ -118,7 +118,7 @@ def _fix_command(assignments: dict[str, str]) -> list[str]:
     import shlex
 
     from tui.printable import printable
-    from tui.script.render import WIDTH
+    from tui.script.width import line_width
 
     # Escaped before measuring: the width counts what is shown (an issuer's domain may
     # hold an escape sequence, which then shows as text and is no use pasted anyway).
@@ -127,12 +127,13 @@ def _fix_command(assignments: dict[str, str]) -> list[str]:
         "set",
         *(printable(shlex.quote(f"{k}={v}")) for k, v in assignments.items()),
     ]
+    width = line_width()
     single = f"      to use it: {' '.join(words)}"
-    if len(single) <= WIDTH:
+    if len(single) <= width:
         return [single]
     lines, line = ["      to use it:"], "        " + " ".join(words[:2])
     for word in words[2:]:
-        if len(line) + 1 + len(word) + 2 > WIDTH:
+        if len(line) + 1 + len(word) + 2 > width:
             lines.append(f"{line} \\")
             line = f"          {word}"
         else:

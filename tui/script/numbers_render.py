@@ -1,8 +1,9 @@
 """``numbers`` and ``numbers set`` as text and JSON: the listing, the review, a line per result.
 
-Plain text as the other scripted commands write it (no colour, at most 100 characters a
-line); the JSON shapes are documented in the README and only ever gain keys. The words
-for a row come from the app's (:mod:`tui.numbers.view`, :mod:`tui.api.toggle_codes`).
+Plain text as the other scripted commands write it (no colour, lines in the reader's
+width, :mod:`tui.script.width`, no value cut); the JSON shapes are documented in the
+README and only ever gain keys. The words for a row come from the app's
+(:mod:`tui.numbers.view`, :mod:`tui.api.toggle_codes`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tui.printable import printable
-from tui.script.render import WIDTH, fit
+from tui.script.layout import table
+from tui.script.render import wrap
+from tui.script.width import line_width
 
 if TYPE_CHECKING:
     from tui.api.models import VoiceAiConfig
@@ -48,54 +51,75 @@ def list_json(state: NumbersState, url: str) -> dict[str, Any]:
     return shape
 
 
-def list_lines(state: NumbersState, config: VoiceAiConfig, url: str) -> list[str]:
-    """The numbers as a table (agent names where known), then the agents to choose from."""
+def list_lines(
+    state: NumbersState, config: VoiceAiConfig, url: str, width: int | None = None
+) -> list[str]:
+    """The numbers as a table (agent names where known), then the agents to choose from;
+    in ``width`` (stdout's unless given), the table's last columns under each row when
+    it is too wide."""
     from tui.form.summary import phone_summary
     from tui.numbers.view import row_view
 
-    lines = [fit(f"Phone numbers at {url}: {phone_summary(config)}", WIDTH)]
+    width = width or line_width()
+    lines = wrap([f"Phone numbers at {printable(url)}: {phone_summary(config)}"], width)
     if len(state):
-        table = [("NUMBER", "AI", "AGENT", "USER")]
+        cells = [("NUMBER", "AI", "AGENT", "USER")]
         for row in range(len(state)):
             view = row_view(state, row)
             # Escaped before the columns are measured: the width is what will show.
-            cells = (view.number, view.ai, view.agent, view.user)
-            table.append(tuple(printable(cell) for cell in cells))
-        widths = [max(len(cells[i]) for cells in table) for i in range(3)]
-        for cells in table:
-            padded = "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=False))
-            lines.append(fit(f"  {padded}  {cells[3]}".rstrip(), WIDTH))
+            cells.append(
+                tuple(printable(cell) for cell in (view.number, view.ai, view.agent, view.user))
+            )
+        lines.extend(wrap(table(cells, width), width))
     agents = state.agents
     if agents.read:
         lines.append("")
         lines.append("Agents (numbers set takes a name or an ID):")
         for agent in agents.sorted():
             flags = " (hidden)" if agent.hidden else ""
-            lines.append(fit(f"  {agent.id}  {agent.label}{flags}", WIDTH))
+            lines.extend(wrap([printable(f"  {agent.id}  {agent.label}{flags}")], width))
         if not agents.agents:
             lines.append("  none")
     return lines
 
 
-def review_lines(toggles: list[Toggle], state: NumbersState, target: str) -> list[str]:
-    """What will be sent, one number per line: number, user, before → after (agent names)."""
+CHANGE_INDENT = "      "
+"""Where a toggle's old → new starts when it is set under its number."""
+
+
+def review_lines(
+    toggles: list[Toggle], state: NumbersState, target: str, width: int | None = None
+) -> list[str]:
+    """What will be sent: per number, the number, its user, before → after (agent names).
+
+    One line per number when every one fits in ``width`` (stdout's unless given); else
+    each number's before → after goes under it, so the list stays one shape, and wraps
+    at spaces (before, then → after on its own line) when even that is too long. Nothing
+    is cut: a review is read for its values."""
+    width = width or line_width()
     count = len(toggles)
-    lines = [
-        fit(
-            f"Will send {count} toggle{'s' if count != 1 else ''} to {target}, one by one "
-            "(each touches ElevenLabs and Sinch):",
-            WIDTH,
-        )
-    ]
+    lines = wrap(
+        [
+            f"Will send {count} toggle{'s' if count != 1 else ''} to {printable(target)}, "
+            "one by one (each touches ElevenLabs and Sinch):"
+        ],
+        width,
+    )
+    rows = []
     for toggle in toggles:
-        before = toggle.before.describe(state.agents)
-        after = toggle.after.describe(state.agents)
-        lines.append(
-            fit(
-                f"  {printable(toggle.phone_number):<14} user {toggle.user_id}  {before} → {after}",
-                WIDTH,
-            )
-        )
+        head = f"  {printable(toggle.phone_number):<14} user {printable(toggle.user_id)}"
+        before = printable(toggle.before.describe(state.agents))
+        after = printable(toggle.after.describe(state.agents))
+        rows.append((head, before, after))
+    if all(len(f"{head}  {before} → {after}") <= width for head, before, after in rows):
+        lines.extend(f"{head}  {before} → {after}" for head, before, after in rows)
+        return lines
+    for head, before, after in rows:
+        lines.extend(wrap([head], width))
+        if len(CHANGE_INDENT) + len(before) + 3 + len(after) <= width:
+            lines.append(f"{CHANGE_INDENT}{before} → {after}")
+        else:
+            lines.extend(wrap([CHANGE_INDENT + before, f"{CHANGE_INDENT}→ {after}"], width))
     return lines
 
 

@@ -1,8 +1,10 @@
 """Plain text for scripted commands: the review, failures, and errors as JSON.
 
-No colour and no terminal tricks, stable wording, lines of at most :data:`WIDTH`
-characters, so output reads the same in a terminal, a CI log and a runbook transcript,
-and a diff between two runs shows only what changed. The review's rows are the app's
+No colour and no terminal tricks, stable wording, lines no longer than the reader's
+width (:func:`tui.script.width.line_width`: the terminal's, else 80), so output reads the
+same in a terminal, a CI log and a runbook transcript, and a diff between two runs shows
+only what changed. Nothing is cut: prose wraps, a value too long for its column goes
+under its name (:mod:`tui.script.layout`). The review's rows are the app's
 (:meth:`tui.form.state.FormState.changes`): secrets only ever as the fixed-width mask.
 
 Every word a scripted command writes leaves through :func:`emit` (text) or
@@ -17,44 +19,28 @@ A command never calls ``print`` itself: one sink, so none is forgotten.
 from __future__ import annotations
 
 import sys
-import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui.printable import printable, safe_json
 from tui.script.exit_codes import ExitCode
+from tui.script.layout import VALUE_INDENT, hanging, pieces
+from tui.script.width import line_width
 
 if TYPE_CHECKING:
     from tui.api.failures import ApiFailure
     from tui.form.state import Change
 
-WIDTH = 100
 NAME_COLUMN = 21
 """Wide enough for the longest wire name (``sinchEstTrunkDomain``) and two spaces."""
 
 
-def wrap(lines: Iterable[str]) -> list[str]:
-    """Each line as is when it fits in :data:`WIDTH`, else wrapped at spaces with its
-    continuation indented two more than the line itself.
-
-    A word longer than a whole line is broken: a server's message may hold one (a
-    token, a run of escaped control characters), and the width is a promise."""
-    out: list[str] = []
-    for line in lines:
-        if len(line) <= WIDTH:
-            out.append(line)
-            continue
-        indent = " " * (len(line) - len(line.lstrip()) + 2)
-        out.extend(
-            textwrap.wrap(
-                line,
-                WIDTH,
-                subsequent_indent=indent,
-                break_long_words=True,
-                break_on_hyphens=False,
-            )
-        )
-    return out
+def wrap(lines: Iterable[str], width: int | None = None) -> list[str]:
+    """Each line as is when it fits in ``width`` (stdout's :func:`line_width` unless
+    given), else wrapped at spaces (:func:`~tui.script.layout.hanging`): its continuation
+    under the row's text column, or indented two more than the line itself."""
+    width = width or line_width()
+    return [piece for line in lines for piece in hanging(line, width)]
 
 
 def _write(text: str, err: bool, end: str = "\n") -> None:
@@ -78,12 +64,13 @@ def _write(text: str, err: bool, end: str = "\n") -> None:
 def emit(*lines: str, err: bool = False) -> None:
     """Print ``lines`` to stdout, or to stderr with ``err``: each escaped with
     :func:`~tui.printable.printable` (a CR, LF or ESC inside one shows as ``\\r``,
-    ``\\n``, ``\\x1b``), then wrapped, so the width counts what is shown.
+    ``\\n``, ``\\x1b``), then wrapped at that stream's width, so the width counts what
+    is shown.
 
     One argument is one line: a caller with text of several lines splits it first.
     Escaping again what a caller escaped changes nothing (a backslash is left alone).
     """
-    _write("\n".join(wrap(printable(line) for line in lines)), err)
+    _write("\n".join(wrap((printable(line) for line in lines), line_width(err))), err)
 
 
 def emit_question(question: str) -> None:
@@ -103,28 +90,33 @@ def usage_error(command: str, message: str) -> None:
     emit(f"tether-voice {command}: error: {message}", err=True)
 
 
-def fit(text: str, width: int) -> str:
-    """``text`` escaped (:func:`~tui.printable.printable`), then cut to ``width``
-    characters, ending in "…" when it was longer: the cut counts what will be shown."""
-    text = printable(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+def review_lines(changes: Sequence[Change], target: str, width: int | None = None) -> list[str]:
+    """What will be sent, one field per line: wire name, old value or "configured"/"not
+    set", new value or the mask; none ever cut, for a review is read for its values.
 
-
-def review_lines(changes: Sequence[Change], target: str) -> list[str]:
-    """What will be sent, one field per line (two when old → new is long): wire name,
-    old value or "configured"/"not set", new value or the mask."""
+    Old → new beside the name when both fit; else old beside it and → new under it;
+    else the name alone and each value on lines of its own under it, broken only where a
+    value is longer than a whole line (``width``: stdout's unless given)."""
+    width = width or line_width()
     count = len(changes)
-    lines = [fit(f"Will send {count} change{'s' if count != 1 else ''} to {target}:", WIDTH)]
-    room = WIDTH - 2 - NAME_COLUMN
+    head = f"Will send {count} change{'s' if count != 1 else ''} to {printable(target)}:"
+    lines = wrap([head], width)
     for change in changes:
         name = f"  {change.spec.wire_name:<{NAME_COLUMN}}"
         before, after = printable(change.before), printable(change.after)
-        both = f"{before} → {after}"
-        if len(both) <= room:
-            lines.append(name + both)
+        room = width - len(name)
+        if len(before) + 3 + len(after) <= room:
+            lines.append(f"{name}{before} → {after}")
+        elif len(before) <= room and 2 + len(after) <= room:
+            lines.append(name + before)
+            lines.append(" " * len(name) + "→ " + after)
         else:
-            lines.append(name + fit(before, room))
-            lines.append(" " * len(name) + "→ " + fit(after, room - 2))
+            lines.append(name.rstrip())
+            room = width - len(VALUE_INDENT)
+            lines.extend(VALUE_INDENT + piece for piece in pieces(before, room))
+            first, *rest = pieces(after, room - 2)
+            lines.append(f"{VALUE_INDENT}→ {first}")
+            lines.extend(f"{VALUE_INDENT}  {piece}" for piece in rest)
     return lines
 
 

@@ -196,7 +196,7 @@ def _load_and_send(
         return out.usage(problem)
     out.note(*notices)
     request = build_save_request(form)
-    changes = form.changes()
+    changes = form.changes(whole=True)  # no value shortened: the lines wrap instead
     report = out.report
     report.update(
         url=target.label,

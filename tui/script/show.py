@@ -19,16 +19,17 @@ from typing import TYPE_CHECKING, Any
 from tui.form.fields import FIELDS, FLAG_LABELS
 from tui.printable import printable
 from tui.script.exit_codes import ExitCode, for_failure
+from tui.script.layout import labelled, table
 from tui.script.render import (
-    WIDTH,
     emit,
     emit_json,
     failure_lines,
-    fit,
     json_error,
     json_failure,
     usage_error,
+    wrap,
 )
+from tui.script.width import line_width
 
 if TYPE_CHECKING:
     from tui.api.models import VoiceAiConfig
@@ -79,27 +80,29 @@ def as_json(config: VoiceAiConfig, url: str) -> dict[str, Any]:
     return shape
 
 
-def as_text(config: VoiceAiConfig, url: str) -> list[str]:
-    """Label/value lines, then the phone numbers as a table, then unknown fields."""
+def as_text(config: VoiceAiConfig, url: str, width: int | None = None) -> list[str]:
+    """Label/value lines, then the phone numbers as a table, then unknown fields; in
+    ``width`` (stdout's unless given), a value too long for its column under its label."""
     from tui.form.summary import phone_summary, unknown_items
 
+    width = width or line_width()
     rows = config_rows(config)
-    width = max(len(row.label) for row in rows) + 2
-    lines = [fit(f"Voice AI configuration at {url}", WIDTH)]
+    column = max(len(row.label) for row in rows) + 2
+    lines = wrap([f"Voice AI configuration at {printable(url)}"], width)
     for row in rows:
         if row.value is None:
             shown = "none" if row.key == "aiVoiceProvider" else "not set"
         else:
             shown = printable(row.value) or "(empty)"
-        lines.append(fit(f"  {row.label:<{width}}{shown}", WIDTH))
+        lines.extend(labelled(f"  {row.label:<{column}}", shown, width))
     lines.append("")
     lines.append(f"Phone numbers: {phone_summary(config)}")
     if config.phone_numbers:
-        table = [("NUMBER", "AI", "AGENT", "USER")]
+        cells = [("NUMBER", "AI", "AGENT", "USER")]
         for number in config.phone_numbers:
             enabled = number.ai_enabled
             ai = "unknown" if enabled is None else "on" if enabled else "off"
-            table.append(
+            cells.append(
                 (
                     printable(number.phone_number or "-"),
                     ai,
@@ -107,15 +110,12 @@ def as_text(config: VoiceAiConfig, url: str) -> list[str]:
                     printable(number.user_id or "-"),
                 )
             )
-        widths = [max(len(cells[i]) for cells in table) for i in range(3)]
-        for cells in table:
-            padded = "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=False))
-            lines.append(fit(f"  {padded}  {cells[3]}".rstrip(), WIDTH))
+        lines.extend(wrap(table(cells, width), width))
     unknown = unknown_items(config)
     if unknown:
         lines.append("")
         lines.append("Other fields from the server (read-only):")
-        lines.extend(fit(f"  {printable(item)}", WIDTH) for item in unknown)
+        lines.extend(wrap([f"  {printable(item)}" for item in unknown], width))
     return lines
 
 
