@@ -532,3 +532,35 @@ async def test_a_burst_of_filter_backspaces_keeps_the_cursor_row_in_view() -> No
             assert table._state.numbers[table.current_row].phone_number == "+14375551234"
             top = round(table.scroll_offset.y)
             assert top <= table.cursor < top + table.scrollable_content_region.height - 1
+
+
+async def test_results_open_at_their_first_row_in_one_dialog_at_80x24(
+    demo_server: DemoServer,
+) -> None:
+    """Issue 18, item 17: after reading the review down to its bodies, the results
+    opened scrolled there (the refused row above, off the screen), in a frame drawn
+    inside the numbers' frame. Now the review covers the numbers' dialog exactly, and
+    from the send on its body is the outcomes' table, read from the top."""
+    from textual.containers import VerticalScroll
+
+    async with make_app(demo_server).run_test(size=(80, 24)) as pilot:
+        await three_pending(pilot, demo_server)
+        await press(pilot, "ctrl+s")
+        review = pilot.app.screen
+        assert isinstance(review, NumbersReviewScreen)
+        numbers = next(s for s in pilot.app.screen_stack if isinstance(s, PhoneNumbersScreen))
+        assert (
+            review.query_one("#numbers-review-dialog").region
+            == numbers.query_one("#numbers-dialog").region
+        )
+        body = review.query_one("#numbers-review-body", VerticalScroll)
+        await press(pilot, "end")
+        assert body.max_scroll_y > 0 and body.scroll_y == body.max_scroll_y  # at the bodies
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert review.stage == "done"
+        assert body.scroll_y == 0
+        assert not [widget for widget in review.query(".review-only") if widget.display]
+        shown = screen_text(pilot.app)
+        assert "NUMBER_NOT_ON_TRUNK" in shown  # the refused row, in view
+        assert "Request bodies" not in shown

@@ -38,6 +38,16 @@ class NumbersReviewScreen(ModalScreen[None]):
     #numbers-review-body {
         height: auto;
     }
+    /* Over the numbers' dialog, exactly over it (both 90%), not a smaller frame inside
+       its frame: one dialog, one scrollbar, the keys line at its foot (issue 18, item
+       17). Beside the form (wide terminals) no dialog is under it: as tall as it needs. */
+    #numbers-review-dialog.-over-numbers {
+        height: 90%;
+    }
+    #numbers-review-dialog.-over-numbers #numbers-review-body {
+        height: 1fr;
+        max-height: 100%;
+    }
     #numbers-review-note {
         padding: 1 0 0 0;
     }
@@ -75,6 +85,7 @@ class NumbersReviewScreen(ModalScreen[None]):
         self.toggles = toggles
         self.changed = changed or []
         self.recheck_failed = recheck_failed
+        self._over_numbers = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="numbers-review-dialog", classes="dialog"):
@@ -87,23 +98,25 @@ class NumbersReviewScreen(ModalScreen[None]):
                             f"({self.recheck_failed}). What is shown as now on the server "
                             "may be stale."
                         ),
-                        classes="review-warning",
+                        classes="review-warning review-only",
                     )
                 if self.changed:
-                    yield Static(self._changed_table(), classes="review-warning")
+                    yield Static(self._changed_table(), classes="review-warning review-only")
                 yield Static(self._table(), id="numbers-review-table")
                 yield Static(
                     "Sent one by one, in this order: each touches ElevenLabs and Sinch on the "
                     "server. A refusal does not stop the others; a lost connection, 401 or "
                     "a gateway error stops the rest, which stay pending.",
                     id="numbers-review-note",
+                    classes="review-only",
                     markup=False,
                 )
-                yield Static("Request bodies:", classes="review-heading")
+                yield Static("Request bodies:", classes="review-heading review-only")
                 bodies = [toggle.request().wire_body() for toggle in self.toggles]
                 yield Static(
                     Text("\n".join(safe_json(body) for body in bodies)),
                     id="numbers-review-json",
+                    classes="review-only",
                 )
             yield Static("", id="numbers-review-progress", classes="-empty", markup=False)
             yield Static(shown(self._keys()), id="numbers-review-keys", classes="dialog-keys")
@@ -111,11 +124,19 @@ class NumbersReviewScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.desk.changed.subscribe(self, lambda _desk: self._refresh_results())
+        from tui.screens.phone_numbers import PhoneNumbersScreen  # it opens this screen
+
+        self._over_numbers = any(
+            isinstance(screen, PhoneNumbersScreen) for screen in self.app.screen_stack
+        )
+        self.query_one("#numbers-review-dialog").set_class(self._over_numbers, "-over-numbers")
 
     def on_resize(self) -> None:
-        # The list scrolls; title, progress and keys (10 rows with the borders) stay in view.
-        body = self.query_one("#numbers-review-body")
-        body.styles.max_height = max(4, int(self.size.height * 0.9) - 10)
+        # Beside the form, the list scrolls; title, progress and keys (10 rows with the
+        # borders) stay in view. Over the numbers' dialog the layout does this (1fr).
+        if not self._over_numbers:
+            body = self.query_one("#numbers-review-body")
+            body.styles.max_height = max(4, int(self.size.height * 0.9) - 10)
 
     # --- what is shown --------------------------------------------------------------
 
@@ -195,12 +216,25 @@ class NumbersReviewScreen(ModalScreen[None]):
         progress.update(shown_value(note))
         progress.set_class(not note, "-empty")
 
-    def watch_stage(self) -> None:
+    def watch_stage(self, stage: str) -> None:
+        if stage == "sending":
+            self._show_results_only()
         self.query_one("#numbers-review-title", Static).update(shown(self._title()))
         self.query_one("#numbers-review-keys", Static).update(shown(self._keys()))
         self.query_one("#numbers-review-table", Static).update(self._table())
         self._show_progress()
         self.refresh_bindings()
+
+    def _show_results_only(self) -> None:
+        """From the send on, the body is the table of outcomes, read from its first row.
+
+        The review's note and bodies stayed below the table, and the body stayed
+        scrolled where the review was read: after reading the bodies at 80x24, the
+        results opened on them, the refused rows above, off the screen (issue 18,
+        item 17). What was sent is still in the table, row by row."""
+        for widget in self.query(".review-only"):
+            widget.display = False
+        self.query_one("#numbers-review-body", VerticalScroll).scroll_home(animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         stage_of = {"confirm": "review", "back": "review", "stop": "sending", "close": "done"}
