@@ -564,3 +564,33 @@ async def test_results_open_at_their_first_row_in_one_dialog_at_80x24(
         shown = screen_text(pilot.app)
         assert "NUMBER_NOT_ON_TRUNK" in shown  # the refused row, in view
         assert "Request bodies" not in shown
+
+
+async def test_the_review_warns_of_an_agent_refused_as_not_synced(
+    demo_server: DemoServer,
+) -> None:
+    """Issue 18, item 12: the send to "Billing (draft)" gets AGENT_NOT_SYNCED. Tether
+    has no field that says so beforehand; once it has said it, the review, and the
+    agent list, repeat it before the same agent is sent again."""
+    async with make_app(demo_server).run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+n", "down", "down", "down")
+        await choose_agent(pilot, "billing")
+        await press(pilot, "ctrl+s")
+        review = pilot.app.screen
+        assert isinstance(review, NumbersReviewScreen)
+        assert "refused earlier" not in screen_text(pilot.app)  # nothing known yet
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert "AGENT_NOT_SYNCED" in screen_text(pilot.app)
+        await press(pilot, "enter")  # close the results: the toggle stays pending
+        assert desk(pilot).state.pending_count == 1
+        await press(pilot, "ctrl+s")
+        assert isinstance(pilot.app.screen, NumbersReviewScreen)
+        shown = " ".join(screen_text(pilot.app).split())
+        assert "⚠ 1 toggle links Billing (draft), refused earlier this session" in shown
+        assert "⚠ refused earlier: not synced" in shown
+        await press(pilot, "escape")
+        await press(pilot, "enter")  # the agent list, on the same row
+        assert isinstance(pilot.app.screen, AgentPickerScreen)
+        assert "Billing (draft)  ⚠ refused earlier: not synced" in screen_text(pilot.app)

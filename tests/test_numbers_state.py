@@ -530,3 +530,35 @@ def test_the_search_index_is_kept_across_edits_and_rebuilt_for_new_agents() -> N
     assert not index.fits(renamed)
     assert matching_rows(renamed, "front", index)[0] == [0]
     assert isinstance(SearchIndex.build(renamed), SearchIndex)
+
+
+# --- an agent refused as not synced (issue 18, item 12) -----------------------------------
+
+NOT_SYNCED = failure(400, error="Agent 'Billing (draft)' is not synced", code="AGENT_NOT_SYNCED")
+
+
+def test_an_agent_refused_as_not_synced_is_remembered_for_the_next_review() -> None:
+    """The contract has no "synced" flag, so the first toggle to an unsynced agent can
+    only be refused; the next one, to the same agent, is warned about before it is sent."""
+    numbers = state().with_agent(K2, BILLING)
+    assert numbers.unsynced_links(numbers.toggles()) == []  # nothing known yet
+    numbers = numbers.recorded(outcome_for(numbers.toggles()[0], NOT_SYNCED))
+    assert dict(numbers.not_synced) == {BILLING: "+14165550102"}
+    numbers = numbers.with_agent(K4, BILLING)
+    assert [t.key for t in numbers.unsynced_links(numbers.toggles())] == [K2, K4]
+    assert numbers.unsynced_links([t for t in numbers.toggles() if t.key == K1]) == []
+    # Kept across a fresh GET (a reload, the batch's re-read).
+    assert dict(numbers.rebased(config()).state.not_synced) == {BILLING: "+14165550102"}
+
+
+def test_an_applied_link_clears_what_was_learned_and_other_refusals_teach_nothing() -> None:
+    numbers = state().with_agent(K2, BILLING)
+    numbers = numbers.recorded(outcome_for(numbers.toggles()[0], NOT_SYNCED))
+    applied = numbers.recorded(RowOutcome(numbers.toggles()[0], Verdict.APPLIED))
+    assert dict(applied.not_synced) == {}  # synced since
+    other = state().with_agent(K2, BILLING)
+    other = other.recorded(outcome_for(other.toggles()[0], NOT_ON_TRUNK))
+    assert dict(other.not_synced) == {}
+    off = state().toggled(K1)  # switching off links no agent: nothing to learn
+    off = off.recorded(outcome_for(off.toggles()[0], NOT_SYNCED))
+    assert dict(off.not_synced) == {}

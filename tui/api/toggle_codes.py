@@ -28,11 +28,14 @@ class CodeMeaning:
     retry_later: bool = False
 
 
+NOT_SYNCED = "AGENT_NOT_SYNCED"
+"""The agent is not synced to ElevenLabs: the numbers' state remembers it for the review."""
+
 TOGGLE_CODES: dict[str, CodeMeaning] = {
     "NUMBER_NOT_ON_TRUNK": CodeMeaning(
         "this number is not on the Sinch trunk {trunk}: add it there first"
     ),
-    "AGENT_NOT_SYNCED": CodeMeaning(
+    NOT_SYNCED: CodeMeaning(
         "the agent {agent} is not synced to ElevenLabs: sync the agent to ElevenLabs first"
     ),
     "OUTBOUND_IN_FLIGHT": CodeMeaning(

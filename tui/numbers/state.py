@@ -167,6 +167,14 @@ class NumbersState:
     outcomes: Mapping[NumberKey, RowOutcome] = field(default_factory=lambda: MappingProxyType({}))
     index: Mapping[NumberKey, int] = field(default_factory=dict, repr=False, compare=False)
     """Row index of each toggleable number (built once per list of numbers)."""
+    not_synced: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Agents the toggle refused this session with ``AGENT_NOT_SYNCED``: agent ID → the
+    number it was refused for (issue 18, item 12).
+
+    Nothing in the contract says whether an agent is synced to ElevenLabs [NOT FOUND]
+    (credential-checks.md §3.2), so nothing can warn before the first refusal; after it,
+    that refusal is the last word, and the review repeats it before the same agent is
+    sent again. An applied toggle linking the agent clears it (synced since)."""
 
     @classmethod
     def from_config(cls, config: VoiceAiConfig, agents: AgentBook | None = None) -> NumbersState:
@@ -299,8 +307,9 @@ class NumbersState:
         nothing is pending for it. Anything else: the toggle stays pending for a retry."""
         key = outcome.toggle.key
         outcomes = {**self.outcomes, key: outcome}
+        learned = self._learned_sync(outcome)
         if outcome.verdict is not Verdict.APPLIED or key not in self.index:
-            return self._replace(outcomes=outcomes)
+            return replace(self._replace(outcomes=outcomes), not_synced=learned)
         row = self.index[key]
         after = outcome.toggle.after
         applied = self.numbers[row].model_copy(
@@ -308,7 +317,32 @@ class NumbersState:
         )
         numbers = (*self.numbers[:row], applied, *self.numbers[row + 1 :])
         pending = {k: v for k, v in self.pending.items() if k != key}
-        return self._replace(pending=pending, outcomes=outcomes, numbers=numbers)
+        state = self._replace(pending=pending, outcomes=outcomes, numbers=numbers)
+        return replace(state, not_synced=learned)
+
+    def _learned_sync(self, outcome: RowOutcome) -> Mapping[str, str]:
+        """:attr:`not_synced` once ``outcome`` is known: a refusal with
+        ``AGENT_NOT_SYNCED`` adds the agent it linked, an applied link removes it."""
+        from tui.api.toggle_codes import NOT_SYNCED, refusal_code
+
+        agent = outcome.toggle.after.agent_id if outcome.toggle.after.enabled else None
+        if agent is None:
+            return self.not_synced
+        known = dict(self.not_synced)
+        if outcome.verdict is Verdict.REFUSED and outcome.failure is not None:
+            if refusal_code(outcome.failure) == NOT_SYNCED:
+                known[agent] = outcome.toggle.phone_number
+        elif outcome.verdict is Verdict.APPLIED:
+            known.pop(agent, None)
+        return MappingProxyType(known)
+
+    def unsynced_links(self, toggles: Iterable[Toggle]) -> list[Toggle]:
+        """Of ``toggles``, those that link an agent refused as not synced this session."""
+        return [
+            toggle
+            for toggle in toggles
+            if toggle.after.enabled and toggle.after.agent_id in self.not_synced
+        ]
 
     def rebased(self, config: VoiceAiConfig) -> Rebase:
         """The numbers as a fresh GET lists them, the user's toggles kept on top.
@@ -348,5 +382,7 @@ class NumbersState:
                 verdict = Verdict.APPLIED if matches else Verdict.UNANSWERED
                 outcome = replace(outcome, verdict=verdict, confirmed=matches, reread=now)
             outcomes[key] = outcome
-        state = fresh._replace(pending=pending, outcomes=outcomes)
+        state = replace(
+            fresh._replace(pending=pending, outcomes=outcomes), not_synced=self.not_synced
+        )
         return Rebase(state, changed, settled, vanished)

@@ -129,14 +129,16 @@ class AgentPickerScreen(ModalScreen[str | None]):
         line.update(shown_value(problem))
         line.set_class(not problem, "-empty")
 
-    @staticmethod
-    def _line(agent: Agent, current: str | None, pointed: bool) -> Text:
+    def _line(self, agent: Agent, current: str | None, pointed: bool) -> Text:
         """Name (bold), hidden and current marks, the ID small; the description under it.
-        The ▸ says which line enter picks, also where the highlight has no colour."""
+        The ▸ says which line enter picks, also where the highlight has no colour. An
+        agent the server refused as not synced this session says so (issue 18, item 12)."""
         line = Text("▸ " if pointed else "  ")
         line.append(printable(agent.label), style="bold")
         if agent.hidden:
             line.append(" (hidden)")
+        if agent.id in self.desk.state.not_synced:
+            line.append("  ⚠ refused earlier: not synced")
         if agent.id == current:
             line.append("  ● current")
         line.append(f"  {printable(agent.id)}", style="dim")

@@ -102,6 +102,9 @@ class NumbersReviewScreen(ModalScreen[None]):
                     )
                 if self.changed:
                     yield Static(self._changed_table(), classes="review-warning review-only")
+                unsynced = self._unsynced_warning()
+                if unsynced:
+                    yield Static(shown(unsynced), classes="review-warning review-only")
                 yield Static(self._table(), id="numbers-review-table")
                 yield Static(
                     "Sent one by one, in this order: each touches ElevenLabs and Sinch on the "
@@ -173,6 +176,8 @@ class NumbersReviewScreen(ModalScreen[None]):
             change = shown_value(
                 f"{toggle.before.describe(agents)} → {toggle.after.describe(agents)}"
             )
+            if toggle.after.enabled and toggle.after.agent_id in state.not_synced:
+                change.append("\n⚠ refused earlier: not synced", style="bold")
             if self.stage == "review":
                 table.add_row(who, change)
                 continue
@@ -180,6 +185,23 @@ class NumbersReviewScreen(ModalScreen[None]):
             result = short_text(outcome, agents, state.trunk_id) if outcome else "● not sent yet"
             table.add_row(who, change, shown_value(result))
         return table
+
+    def _unsynced_warning(self) -> str:
+        """Toggles linking an agent the server refused as not synced earlier this session
+        (issue 18, item 12). Tether says nothing about syncing before a toggle is sent, so
+        this repeats its last answer rather than guessing."""
+        links = self.desk.state.unsynced_links(self.toggles)
+        if not links:
+            return ""
+        agents = self.desk.state.agents
+        names = sorted({agents.label(toggle.after.agent_id) for toggle in links})
+        count = len(links)
+        return (
+            f"⚠ {count} toggle{'s' if count != 1 else ''} link{'s' if count == 1 else ''} "
+            f"{', '.join(names)}, refused earlier this session as not synced to ElevenLabs "
+            "(AGENT_NOT_SYNCED). Tether tells only when a toggle is sent: sync the agent in "
+            "Tether first, or expect the same refusal."
+        )
 
     def _changed_table(self) -> Table:
         agents = self.desk.state.agents
