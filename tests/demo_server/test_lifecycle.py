@@ -146,7 +146,10 @@ def test_cli_serves_until_interrupted() -> None:
     )
     try:
         assert process.stdout is not None
-        banner = "".join(process.stdout.readline() for _ in range(7))
+        banner = "".join(iter(process.stdout.readline, "Ctrl+C to stop.\n"))
+        assert max(len(line) for line in banner.splitlines()) <= 80  # issue 18, item 26
+        assert "superadmin@demo.tether.test" in banner  # who may sign in
+        assert "503-html" in banner.split("Faults while it runs")[0]  # the fault waiting
         url = re.search(r"http://127\.0\.0\.1:\d+", banner)
         assert url, banner
         assert SUPERADMIN_TOKEN in banner and ADMIN_TOKEN in banner and "curl" in banner

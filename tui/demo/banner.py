@@ -35,7 +35,16 @@ from tui.demo.loopback import CONTROL_FAULTS_PATH
 if TYPE_CHECKING:
     from tui.demo.stack import DemoStack
 
-__all__ = ["STAND_INS", "WIDTH", "BannerFacts", "Waiting", "banner", "facts", "render"]
+__all__ = [
+    "STAND_INS",
+    "WIDTH",
+    "BannerFacts",
+    "Waiting",
+    "banner",
+    "facts",
+    "render",
+    "tether_only",
+]
 
 WIDTH = 80
 """The narrowest common terminal; no banner line is longer."""
@@ -120,6 +129,35 @@ def render(known: BannerFacts) -> str:
         _wiring() if known.seeded else [],
         _fault_commands(known),
         _hostile() if known.hostile else [],
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n\nCtrl+C to stop."
+
+
+def tether_only(url: str, prefix: str, faults: Sequence[PendingFault], hostile: bool) -> str:
+    """What ``demo-server --tether-only`` prints: the sections about Tether alone, laid
+    out as :func:`render` does (within :data:`WIDTH`; the stand-ins' lines left out)."""
+    known = BannerFacts(
+        urls={"tether": url},
+        prefixes={"tether": prefix},
+        faults=tuple(Waiting("tether", pending) for pending in faults),
+        seeded=False,
+        hostile=hostile,
+    )
+    superadmin = next(user for user in DEMO_USERS if user.access_role == "SUPERADMIN")
+    start = [
+        *_heading(
+            "Start the app in another terminal (Tether only: its checks ask the real ElevenLabs and Sinch):"
+        ),
+        f"  export {TOKEN_ENV}={shlex.quote(superadmin.token)}",
+        f"  tether-voice --url {shlex.quote(url)}",
+    ]
+    sections = [
+        _tether(known),
+        start,
+        _accounts(),
+        _faults(known),
+        _fault_commands(known, "Faults while it runs:"),
+        _hostile() if hostile else [],
     ]
     return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n\nCtrl+C to stop."
 
@@ -239,7 +277,10 @@ def _wiring() -> list[str]:
     ]
 
 
-def _fault_commands(known: BannerFacts) -> list[str]:
+def _fault_commands(
+    known: BannerFacts,
+    heading: str = "Faults while it runs (the same route on each stand-in's port):",
+) -> list[str]:
     url = known.urls["tether"] + CONTROL_FAULTS_PATH
     curl = "curl -g" if "[" in url else "curl"
     target = shlex.quote(url)
@@ -247,7 +288,7 @@ def _fault_commands(known: BannerFacts) -> list[str]:
     listing, clearing = f"  {curl} {target}", f"  {curl} -X DELETE {target}"
     column = len(clearing) + 2
     return [
-        "Faults while it runs (the same route on each stand-in's port):",
+        heading,
         f"  {curl} -X POST {target} \\",
         f"    -d {body}",
         f"{listing.ljust(column)}# list them",

@@ -180,12 +180,6 @@ class DemoServer(LoopbackServer[DemoState]):
         super().record(request)
 
 
-def _hostile_note() -> str:
-    from tui.demo.hostile import BANNER_NOTE
-
-    return BANNER_NOTE
-
-
 def serve_forever_cli(
     host: str,
     port: int,
@@ -227,18 +221,10 @@ def serve_forever_cli(
             f"warning: listening on {host}: demo tokens are public; use 127.0.0.1",
             file=sys.stderr,
         )
-    faults_url = f"{server.url}{CONTROL_FAULTS_PATH}"
-    print(
-        f"Tether demo server on {server.url}\n"
-        f"  superadmin token: {SUPERADMIN_TOKEN}\n"
-        f"  admin token (GET only): {ADMIN_TOKEN}\n"
-        f"  app: TETHER_TOKEN={SUPERADMIN_TOKEN} tether-voice --url {server.url}\n"
-        f'  inject a fault: curl -X POST {faults_url} -d \'{{"fault": "503-html"}}\'\n'
-        f"  clear faults:   curl -X DELETE {faults_url}\n"
-        f"{_hostile_note() if hostile else ''}"
-        "Ctrl+C to stop.",
-        flush=True,
-    )
+    from tui.demo.banner import tether_only
+
+    pending = server.pending_faults()
+    print(tether_only(server.url, server.fault_prefix, pending, hostile), flush=True)
     try:
         while True:
             time.sleep(3600)  # interruptible on every platform, unlike Event.wait()
