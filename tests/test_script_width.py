@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.script_support import isolate, run_cli
 from tui.api.models import VoiceAiConfig
@@ -368,3 +370,44 @@ def test_a_demo_server_long_domain_survives_a_set_review(
     lines = result.out.splitlines()
     after = next(i for i, line in enumerate(lines) if line.startswith("    → "))
     assert _under(lines, after) == f'"{LONG_DOMAIN}"'
+
+
+# --- wide characters: the width is counted in columns --------------------------------------
+
+WIDE_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab ✓→日本語エージェント名😀é")), min_size=0, max_size=300
+)
+
+
+@given(WIDE_TEXT, st.integers(min_value=40, max_value=132))
+def test_a_line_with_wide_characters_wraps_within_the_width_in_columns(
+    text: str, width: int
+) -> None:
+    """A server's message in Japanese or with emoji takes two columns a character:
+    counted by characters, such a line ran to twice the width."""
+    from tui.script.layout import cells, hanging
+
+    line = "  ✓ Agent name        ok: " + text
+    wrapped = hanging(line, width)
+    assert all(cells(piece) <= width for piece in wrapped), wrapped
+    assert "".join("".join(wrapped).split()) == "".join(line.split())  # nothing lost
+
+
+@given(WIDE_TEXT, st.integers(min_value=2, max_value=80))
+def test_a_value_with_wide_characters_breaks_into_whole_pieces(text: str, width: int) -> None:
+    from tui.script.layout import cells, pieces
+
+    parts = pieces(text, width)
+    assert "".join(parts) == text
+    assert all(cells(part) <= width for part in parts)
+
+
+def test_a_table_with_wide_names_stays_aligned_in_columns() -> None:
+    from tui.script.layout import cells, table
+
+    rows = [("Name", "ID", "Note"), ("日本語", "a1", "x"), ("Sales", "a2", "y")]
+    lines = table(rows, 80)
+    starts = [
+        cells(line[: line.index(id_)]) for line, id_ in zip(lines, ["ID", "a1", "a2"], strict=True)
+    ]
+    assert len(set(starts)) == 1, lines

@@ -24,17 +24,49 @@ _TEXT_COLUMN = re.compile(r"^( *\S+(?: \S+)*?  +)\S")
 ok: …``, ``  5    a credential check…``)."""
 
 
+def cells(text: str) -> int:
+    """The columns ``text`` takes in a terminal: its length when it is ASCII, else as
+    Rich counts them (a CJK character or an emoji takes two). A server's name or message
+    in Japanese, counted by characters, ran to twice the width promised.
+
+    Rich is imported only then: a script's common output is ASCII, and the import costs
+    about 20 ms."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _head(text: str, room: int) -> int:
+    """How many of ``text``'s first characters fit in ``room`` columns (at least one:
+    a character wider than the room still goes, on a line of its own)."""
+    taken = 0
+    for index, char in enumerate(text):
+        taken += cells(char)
+        if taken > room:
+            return max(index, 1)
+    return len(text)
+
+
 def pieces(text: str, width: int) -> list[str]:
-    """``text`` in pieces of at most ``width`` characters, every character kept (no
-    space dropped, none added): joined again they are the value."""
+    """``text`` in pieces of at most ``width`` columns, every character kept (no space
+    dropped, none added): joined again they are the value."""
     width = max(width, 1)
-    return [text[start : start + width] for start in range(0, len(text), width)] or [""]
+    if text.isascii():
+        return [text[start : start + width] for start in range(0, len(text), width)] or [""]
+    out: list[str] = []
+    while text:
+        count = _head(text, width)
+        out.append(text[:count])
+        text = text[count:]
+    return out or [""]
 
 
 def labelled(head: str, value: str, width: int, indent: str = VALUE_INDENT) -> list[str]:
     """``head`` then ``value`` on one line when they fit in ``width``; else ``head`` on its
     line and the value under it at ``indent``, broken only if longer than a line."""
-    if len(head) + len(value) <= width:
+    if cells(head) + cells(value) <= width:
         return [head + value]
     return [head.rstrip(), *(indent + piece for piece in pieces(value, width - len(indent)))]
 
@@ -49,7 +81,7 @@ def table(rows: Sequence[Sequence[str]], width: int, indent: str = "  ") -> list
     header, *body = rows
     for kept in range(len(header), 0, -1):
         lines = _aligned([row[:kept] for row in rows], indent)
-        if kept == 1 or max(map(len, lines)) <= width:
+        if kept == 1 or max(map(cells, lines)) <= width:
             break
     moved = range(kept, len(header))
     if not moved:
@@ -63,11 +95,11 @@ def table(rows: Sequence[Sequence[str]], width: int, indent: str = "  ") -> list
 
 
 def _aligned(rows: Sequence[Sequence[str]], indent: str) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    widths = [max(cells(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = []
     for row in rows:
-        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)] + [row[-1]]
-        lines.append((indent + "  ".join(cells)).rstrip())
+        padded = [cell + " " * (w - cells(cell)) for cell, w in zip(row, widths, strict=False)]
+        lines.append((indent + "  ".join([*padded, row[-1]])).rstrip())
     return lines
 
 
@@ -79,7 +111,7 @@ def hanging(line: str, width: int) -> list[str]:
 
     A word longer than a whole line is broken: a server's message may hold one (a token,
     a run of escaped control characters), and the width is a promise."""
-    if len(line) <= width:
+    if cells(line) <= width:
         return [line]
     under = len(line) - len(line.lstrip()) + 2
     column = _TEXT_COLUMN.match(line)
@@ -87,6 +119,8 @@ def hanging(line: str, width: int) -> list[str]:
         longest = max(len(word) for word in line[column.end(1) :].split())
         if longest <= width - column.end(1) or longest > width - under:
             under = column.end(1)
+    if not line.isascii():
+        return _wrapped_in_cells(line, width, under)
     return textwrap.wrap(
         line,
         width,
@@ -94,3 +128,35 @@ def hanging(line: str, width: int) -> list[str]:
         break_long_words=True,
         break_on_hyphens=False,
     )
+
+
+def _wrapped_in_cells(line: str, width: int, under: int) -> list[str]:
+    """:func:`textwrap.wrap`'s layout (words at spaces, the spaces between words kept,
+    a word longer than a line broken, continuations ``under`` in) counted in columns,
+    for a line with wide characters: textwrap counts characters."""
+    out: list[str] = []
+    current = line[: len(line) - len(line.lstrip())]
+    start = len(current)  # the line's own indent: no word on it yet
+    gap = ""
+    for token in re.findall(r"\S+| +", line.lstrip()):
+        if token.startswith(" "):
+            gap = token
+            continue
+        word = token
+        while word:
+            empty = len(current) == start
+            room = width - cells(current) - (0 if empty else cells(gap))
+            if cells(word) <= room:
+                current += ("" if empty else gap) + word
+                break
+            if not empty and cells(word) <= width - under:
+                out.append(current)  # the word goes whole onto the next line
+            else:  # longer than a line: as much as fits here, the rest next
+                count = _head(word, max(room, 1))
+                out.append(current + ("" if empty else gap) + word[:count])
+                word = word[count:]
+            current, start = " " * under, under
+        gap = ""
+    if len(current) > start:
+        out.append(current)
+    return out
