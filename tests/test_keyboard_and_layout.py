@@ -438,3 +438,25 @@ async def test_a_value_longer_than_its_box_shows_where_it_is_cut(demo_server: De
         await pilot.pause()
         assert input_line(pilot, "#field-sinchEstTrunkDomain").endswith("…")
         assert field.value == LONG_DOMAIN  # drawn only: the value is whole
+
+
+async def test_under_24_rows_the_status_keeps_what_happened_and_what_next(
+    demo_server: DemoServer,
+) -> None:
+    """At 60x20 the summary gives way to its first row, and the status fits its text in
+    the rows left: the next step was below the screen, the status sized for 8 rows."""
+    async with make_app(demo_server).run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        demo_server.inject(Fault.SERVER_ERROR_STRUCTURED, method="POST")
+        screen = editor(pilot)
+        screen.query_one("#field-sinchEstTrunkId").focus()
+        await pilot.press("x")
+        await press_and_settle(pilot, "ctrl+s")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert fully_visible(screen, "#status")
+        shown = " ".join(screen_text(pilot.app).split())
+        assert "✗ Save failed: HTTP 500 Internal Server Error" in shown
+        assert "Next: A server error; it is safe to retry (ctrl+s). Your edits are kept." in shown
+        for row in screen.query(".field-row"):
+            assert fully_visible(screen, f"#{row.id}"), row.id
