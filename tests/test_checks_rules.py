@@ -385,6 +385,32 @@ def test_a_secret_echoed_by_an_issuer_is_masked() -> None:
     assert "••••••••" in clean.summary
 
 
+def test_a_short_value_is_not_masked_into_the_words_around_it() -> None:
+    """A one-letter "key" was masked wherever the letter stood ("El••••••••v••••••••nLabs
+    do••••••••s not know this k••••••••y"): our words unreadable, and the secret spelled
+    out by where the masks fell; a key of one space emptied the message."""
+    result = classify_key(Reply.of(401, detail("invalid_api_key", "bad")), region=None, base=None)
+    for short in ("e", " ", "ey", "s not k"):
+        assert scrubbed(result, [short]) == result
+    echoed = classify_key(
+        Reply.of(401, detail("detected_unusual_activity", "key sk_live_123456 flagged")),
+        region=None,
+        base=None,
+    )
+    clean = scrubbed(echoed, ["  sk_live_123456\n"])  # as typed, spaces and all
+    assert "sk_live_123456" not in clean.summary and "••••••••" in clean.summary
+
+
+def test_one_masking_rule_everywhere() -> None:
+    """The credential checks, the wiring rules and the runner mask with one helper."""
+    from tui.form.masking import MASK, masked_in
+
+    assert masked_in("key sk_abcdefgh1 and sk_abcdefgh", ["sk_abcdefgh", "sk_abcdefgh1"]) == (
+        f"key {MASK} and {MASK}"  # the longer first: no "••••••••1"
+    )
+    assert masked_in("a b", ["a", " "]) == "a b"
+
+
 def test_headline_and_json_shape() -> None:
     result = classify_trunk(
         Reply.of(200, trunk()), project_id="p1", trunk_id="t1", form_domain="other.example"

@@ -62,7 +62,7 @@ from tui.checks.replies import Outcome, Reply, Unreached
 from tui.checks.settings import CheckSettings
 from tui.checks.sinch import access_token
 from tui.checks.verdict import CheckId, CheckResult, not_checked
-from tui.form.masking import MASK
+from tui.form.masking import MASK, masked_in
 from tui.wiring.evidence import (
     ElevenLabsSide,
     Evidence,
@@ -339,10 +339,10 @@ class _Run:
     def scrub(self, outcome: Outcome) -> Outcome:
         """The answer with every sent secret masked, when it quotes one (rarely: a copy)."""
         if isinstance(outcome, Unreached):
-            detail = _masked(outcome.detail, self.secrets)
+            detail = masked_in(outcome.detail, self.secrets)
             return outcome if detail == outcome.detail else Unreached(outcome.kind, detail)
-        text = _masked(outcome.text, self.secrets)
-        location = _masked(outcome.location, self.secrets) if outcome.location else None
+        text = masked_in(outcome.text, self.secrets)
+        location = masked_in(outcome.location, self.secrets) if outcome.location else None
         if text == outcome.text and location == outcome.location:
             return outcome
         return Reply.of(outcome.status, text, location)
@@ -600,13 +600,6 @@ def _in_scope(numbers: Iterable[TetherNumber], only: frozenset[str] | None) -> d
             continue
         scope[number.phone_number] = scope.get(number.phone_number, False) or number.ai_enabled
     return scope
-
-
-def _masked(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret and secret in text:
-            text = text.replace(secret, MASK)
-    return text
 
 
 def _token_masked(answer: Outcome) -> Outcome:

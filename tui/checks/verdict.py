@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from tui.form.masking import MASK
+from tui.form.masking import masked_in
 
 
 class Verdict(Enum):
@@ -145,11 +145,8 @@ def scrubbed(result: CheckResult, secrets: Iterable[str]) -> CheckResult:
     The rules never put a sent value into a line, but they quote the issuer's messages,
     and an issuer could echo what it was sent: this keeps that off the screen anyway.
     """
-    summary, next_step = result.summary, result.next_step
-    for secret in secrets:
-        if secret:
-            summary = summary.replace(secret, MASK)
-            next_step = next_step.replace(secret, MASK)
+    secrets = list(secrets)
+    summary, next_step = masked_in(result.summary, secrets), masked_in(result.next_step, secrets)
     if (summary, next_step) == (result.summary, result.next_step):
         return result
     return replace(result, summary=summary, next_step=next_step)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from tui.form.masking import MASK
+from tui.form.masking import masked_in
 from tui.wiring.findings import Finding, NumberReport, Verdict, worst
 
 CHECKING = "…"
@@ -202,9 +202,7 @@ def scrubbed(finding: Finding, secrets: Iterable[str]) -> Finding:
     secrets = [secret for secret in secrets if secret]
 
     def clean(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, MASK)
-        return text
+        return masked_in(text, secrets)
 
     if not secrets:
         return finding
