@@ -114,7 +114,7 @@ async def test_whitespace_is_warned_in_form_and_review_and_sent_as_typed(
         review = pilot.app.screen
         assert isinstance(review, ReviewScreen)
         assert "Sinch EST key secret: leading or trailing whitespace" in review_text(review)
-        await pilot.press("enter")
+        await pilot.press("enter", "y")  # it asks once more first (issue 18, item 4)
         await settle(pilot)
     assert demo_server.state.secret("sinchEstKeySecret") == " secret-with-space "
 
@@ -128,7 +128,7 @@ async def test_typed_control_and_non_ascii_characters_arrive_byte_for_byte(
         await type_into(pilot, "sinchEstKeyId", value)
         await paste_into(pilot, "sinchEstKeySecret", "tab\there")
         await press_and_settle(pilot, "ctrl+s")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")  # a control character: asked once more first
         await settle(pilot)
     assert demo_server.state.secret("sinchEstKeyId") == value
     assert demo_server.state.secret("sinchEstKeySecret") == "tab\there"

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from tui.checks.verdict import TrunkDomainFix
 from tui.form.drift import Drift
 from tui.form.state import Change
+from tui.form.warnings import is_definite
 from tui.printable import printable, safe_json
 from tui.widgets.check_lines import FIX_KEY, CheckLines
 from tui.widgets.quiet_footer import QuietFooter
@@ -134,6 +135,7 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
                 self.query_one("#review-drift", Static).update(self._drift_view())
 
     def on_mount(self) -> None:
+        self._show_keys(self._lines())
         if self.plan is not None and self.checks is not None and self.checks.enabled:
             # A worker of this screen: closing the review cancels whatever is still asking.
             self.run_worker(self._run_checks(), group="checks", exclusive=True)
@@ -147,17 +149,30 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
     def _show_result(self, result: CheckResult) -> None:
         lines = self.query_one(CheckLines)
         lines.show(result)
-        # The keys line is always on screen, even when the problem itself is scrolled
-        # away; short enough for one line in 80 columns.
-        count = len(lines.problems)
+        self._show_keys(lines)
+        if result.fix is not None:
+            self.refresh_bindings()
+
+    def _definite(self) -> list[str]:
+        """The form's own warnings that make ``enter`` ask first (spaces at a value's
+        ends, a control character): ``Label: warning``, one each."""
+        return [
+            f"{change.spec.label}: {warning}"
+            for change in self.changes
+            for warning in change.warnings
+            if is_definite(warning)
+        ]
+
+    def _show_keys(self, lines: CheckLines | None) -> None:
+        """The keys line, always on screen even when the problem itself is scrolled
+        away; short enough for one line in 80 columns."""
+        count = len(lines.problems if lines is not None else []) + len(self._definite())
         enter = f"✗ {count} problem{'s' if count != 1 else ''}: enter asks first" if count else ""
-        if lines.fix is not None:
+        if lines is not None and lines.fix is not None:
             keys = f"{enter or 'enter: send'}   escape: back   {FIX_KEY}: trunk's domain"
         else:
             keys = f"{enter}   escape: back, nothing is lost" if enter else KEYS
         self.query_one("#review-keys", Static).update(shown(keys))
-        if result.fix is not None:
-            self.refresh_bindings()
 
     def _lines(self) -> CheckLines | None:
         found = self.query(CheckLines)
@@ -236,7 +251,10 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
         for drift in self.drift:
             note = "yours overwrites" if drift.yours else "not sent"
             table.add_row(
-                shown_value(drift.label), shown_value(drift.when_loaded), shown_value(drift.now), note
+                shown_value(drift.label),
+                shown_value(drift.when_loaded),
+                shown_value(drift.now),
+                note,
             )
         return table
 
@@ -254,15 +272,17 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
             return
         lines = self._lines()
         problems = lines.problems if lines is not None else []
-        if not problems:
+        definite = self._definite()
+        if not problems and not definite:
             self._answer(True)
             return
         # A definite problem asks once more; enter there means no (the safe answer).
         from tui.screens.confirm import ConfirmScreen
 
         # The issuers' words, one line each: the question's own lines stay the only ones.
-        first = printable(problems[0].summary)
+        first = printable(problems[0].summary if problems else definite[0])
         detail = [f"✗ {p.check.label} — {printable(p.summary)}" for p in problems]
+        detail += [f"⚠ {printable(line)}" for line in definite]
         self.app.push_screen(
             ConfirmScreen(
                 f"{first[:1].upper()}{first[1:]}. Send anyway?",  # shown escaped there
