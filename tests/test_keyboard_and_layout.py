@@ -460,3 +460,26 @@ async def test_under_24_rows_the_status_keeps_what_happened_and_what_next(
         assert "Next: A server error; it is safe to retry (ctrl+s). Your edits are kept." in shown
         for row in screen.query(".field-row"):
             assert fully_visible(screen, f"#{row.id}"), row.id
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)])
+async def test_every_value_in_the_review_is_whole_on_one_line(
+    demo_server: DemoServer, size: tuple[int, int]
+) -> None:
+    """Issue 18, item 2: at 120x40 the review's table folded a domain mid-word
+    ("demo-org.elastic-sip.sinch.co" / "m"). Where a value would not fit its cell, the
+    review lays out a block per field instead; short values keep the table."""
+    domain = "a-very-long-domain-name-for-wrapping-tests.pstn.sinch.com"
+    async with make_app(demo_server).run_test(size=size) as pilot:
+        await settle(pilot)
+        await paste_into(pilot, "sinchEstTrunkDomain", domain, replace=True)
+        await press_and_settle(pilot, "ctrl+s")
+        lines = screen_text(pilot.app).splitlines()
+        assert any(f'"{domain}"' in line for line in lines), "\n".join(lines)
+        assert any('"demo-org.elastic-sip.sinch.com"' in line for line in lines)
+        await press_and_settle(pilot, "escape")
+        await press_and_settle(pilot, "ctrl+o")  # the domain back as loaded
+        await paste_into(pilot, "sinchEstTrunkId", "trunk-7", replace=True)
+        await press_and_settle(pilot, "ctrl+s")
+        table = "Now on server" in screen_text(pilot.app)
+        assert table == (size[0] >= 110)  # short values: the table where it fits

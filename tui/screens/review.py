@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,6 +37,18 @@ NARROW = 110
 """Below this many columns the changes are laid out one field per block, each value on
 a line of its own: in a three-column table at 80 columns a key ID or a domain was cut
 mid-token over two lines, and reading exact values is the point of a review."""
+
+
+def _cell_room(width: int, between: str) -> int:
+    """Columns a value gets in a review table at a terminal ``width``: the dialog (90%,
+    at most 96, less its border, padding and scrollbar) less the field's column and the
+    column ``between`` (the arrow; the drift table's note), shared by two values."""
+    inside = min(int(width * 0.9), 96) - 6
+    return (inside - FIELD_WIDTH - len(between) - 3) // 2
+
+
+def _overflows(values: list[str], room: int) -> bool:
+    return any(cell_len(printable(value)) > room for value in values)
 
 
 class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
@@ -125,7 +138,18 @@ class ReviewScreen(ModalScreen[bool | TrunkDomainFix]):
         yield QuietFooter()
 
     def _narrow(self) -> bool:
-        return self.app.size.width < NARROW
+        """Blocks (a field each, every value on its own line) below :data:`NARROW`
+        columns, and wherever a value would not fit whole in a table's cell: the table
+        folds it mid-word ("demo-org.elastic-sip.sinch.co" / "m"), and reading exact
+        values is the review's point (issue 18, item 2)."""
+        width = self.app.size.width
+        if width < NARROW:
+            return True
+        changes = [value for change in self.changes for value in (change.before, change.after)]
+        drift = [value for each in self.drift for value in (each.when_loaded, each.now)]
+        return _overflows(changes, _cell_room(width, "→")) or _overflows(
+            drift, _cell_room(width, "yours overwrites")
+        )
 
     def on_resize(self) -> None:
         """Table or blocks, whichever fits the terminal now (SSH windows get resized)."""
