@@ -583,6 +583,7 @@ async def test_the_review_warns_of_an_agent_refused_as_not_synced(
         await press(pilot, "enter")
         await settle(pilot)
         assert "AGENT_NOT_SYNCED" in screen_text(pilot.app)
+        assert "refused earlier" not in screen_text(pilot.app)  # it is this refusal
         await press(pilot, "enter")  # close the results: the toggle stays pending
         assert desk(pilot).state.pending_count == 1
         await press(pilot, "ctrl+s")

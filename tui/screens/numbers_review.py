@@ -176,9 +176,9 @@ class NumbersReviewScreen(ModalScreen[None]):
             change = shown_value(
                 f"{toggle.before.describe(agents)} → {toggle.after.describe(agents)}"
             )
-            if toggle.after.enabled and toggle.after.agent_id in state.not_synced:
-                change.append("\n⚠ refused earlier: not synced", style="bold")
             if self.stage == "review":
+                if toggle.after.enabled and toggle.after.agent_id in state.not_synced:
+                    change.append("\n⚠ refused earlier: not synced", style="bold")
                 table.add_row(who, change)
                 continue
             outcome = state.outcomes.get(toggle.key)
