@@ -391,6 +391,7 @@ async def test_every_hint_and_warning_is_whole_beside_the_counter_at_80(
         for spec in FIELDS:
             screen.query_one(f"#field-{spec.wire_name}").focus()
             await pilot.pause()
+            assert spec.hint, f"{spec.label} has no hint"  # the trunk ID had none
             assert str(line.render()) == spec.hint
             assert len(spec.hint) <= room, spec.hint
         assert len("● 99 unsaved · ctrl+s") <= counter.content_region.width

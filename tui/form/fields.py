@@ -92,7 +92,12 @@ FIELDS: tuple[FieldSpec, ...] = (
         FieldKind.IDENTIFIER,
         hint="a UUID from the Sinch dashboard",
     ),
-    FieldSpec("sinchEstTrunkId", "Sinch EST trunk ID", FieldKind.IDENTIFIER),
+    FieldSpec(
+        "sinchEstTrunkId",
+        "Sinch EST trunk ID",
+        FieldKind.IDENTIFIER,
+        hint="the Elastic SIP trunk's ID, in the Sinch dashboard",
+    ),
     FieldSpec(
         "sinchEstTrunkDomain",
         "Sinch EST trunk domain",
