@@ -426,6 +426,9 @@ def test_agents_sharing_a_name_are_told_apart_wherever_they_are_named() -> None:
         (RECEPTION_COPY, RECEPTION_COPY),
         ("billing", BILLING),  # a part of one name, as the app's agent list matches it
         ("b8cc01", SALES),  # a part of one ID
+        ("Reception", RECEPTION),  # the visible one of two: the hidden one is a copy
+        ("reception (hidden)", RECEPTION_COPY),  # as the lists print it
+        ("RECEPTION  (Hidden)", RECEPTION_COPY),
     ],
 )
 def test_an_agent_is_found_by_id_or_name(text: str, agent_id: str) -> None:
@@ -435,7 +438,6 @@ def test_an_agent_is_found_by_id_or_name(text: str, agent_id: str) -> None:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("Reception", "fits 2 agents"),
         ("ecept", "fits 2 agents"),  # a part of two names
         ("Nobody", "no agent named 'Nobody'"),
         ("", "no agent given"),
@@ -453,7 +455,119 @@ def test_the_list_of_agents_in_a_refusal_names_the_hidden_twin() -> None:
     assert "Reception, Sales Line, Support Desk, reception (hidden)" in str(refused.value)
 
 
-@given(typed=st.text(alphabet="abcdeilnoprstu 0123456789", max_size=8))
+def test_a_name_shared_with_a_hidden_copy_picks_the_visible_agent_and_says_so() -> None:
+    """The table, the review and the lists call the visible one "Reception" and the copy
+    "reception (hidden)": the bare name is the visible one's, and the notice says how to
+    pick the copy instead (issue: "give the whole name" did not work, it was whole)."""
+    picked = AGENTS.pick("Reception")
+    assert picked.agent.id == RECEPTION
+    assert picked.notice == (
+        f"'Reception' picked the visible agent Reception ({RECEPTION}); a hidden agent has "
+        "the same name (a copy, most likely): to pick it instead, give 'reception (hidden)' "
+        f"or {RECEPTION_COPY}"
+    )
+    assert AGENTS.pick("reception (hidden)").notice is None
+    assert AGENTS.pick(RECEPTION).notice is None
+
+
+def book(*agents: tuple[str, str, bool]) -> AgentBook:
+    return AgentBook(
+        tuple(Agent(agent_id, name, hidden=hidden) for agent_id, name, hidden in agents), read=True
+    )
+
+
+SALES_TWINS = book((SALES, "Sales", False), (SUPPORT, "Sales", False))
+BOOKS = {
+    "the demo's": AGENTS,
+    "two visible twins": SALES_TWINS,
+    "two hidden twins and a visible one": book(
+        (SALES, "Desk", False), (SUPPORT, "Desk", True), (AFTER, "desk", True)
+    ),
+    "two visible twins and a hidden one": book(
+        (SALES, "Desk", False), (SUPPORT, "Desk", False), (AFTER, "Desk", True)
+    ),
+    "a name that reads like a hidden twin's label": book(
+        (SALES, "Desk", False), (SUPPORT, "Desk", True), (AFTER, "Desk (hidden)", False)
+    ),
+    "a hidden agent with a name of its own": book((SALES, "Desk", False), (SUPPORT, "Old", True)),
+    "nameless agents and a hostile name": book(
+        (SALES, "", False), (SUPPORT, " ", True), (AFTER, "Evil\x1b[2J", False)
+    ),
+}
+
+
+def suggestions(message: str) -> list[tuple[str, str]]:
+    """The texts an agent problem or notice offers, each with the agent it is offered for:
+    ``'label' or ID`` pairs, and every ID it names (an ID alone picks its agent)."""
+    import re
+
+    pairs = re.findall(r"'([^']*)' or ([0-9a-f]{24})", message)
+    return pairs + [(agent_id, agent_id) for agent_id in re.findall(r"[0-9a-f]{24}", message)]
+
+
+@pytest.mark.parametrize("name", list(BOOKS))
+def test_every_agent_is_picked_by_its_id_and_as_printed(name: str) -> None:
+    """A label as the table prints it, as the agent lists print it, and the ID each pick
+    that very agent, and no two agents are labelled alike."""
+    agents = BOOKS[name]
+    for agent in agents.agents:
+        for text in (agent.id, agents.label(agent.id), agents.listed(agent.id)):
+            assert agents.resolve(text) == agent, (text, agent)
+    labels = [" ".join(agents.label(a.id).split()).casefold() for a in agents.agents]
+    assert len(set(labels)) == len(labels)
+
+
+def follow_the_advice(agents: AgentBook, typed: str) -> None:
+    """Each text a refusal or a notice for ``typed`` offers picks the agent it is offered
+    for, and a refusal's list of agents is a list of texts that each pick one."""
+    try:
+        picked = agents.pick(typed)
+    except AgentProblem as problem:
+        message = str(problem)
+        if "(agents: " in message:
+            for listed in message.split("(agents: ", 1)[1].removesuffix(")").split(", "):
+                if listed != "none":
+                    assert agents.resolve(listed).id in {a.id for a in agents.agents}, listed
+            return
+        offered = suggestions(message)
+        assert offered or not typed.strip(), message
+        for text, agent_id in offered:
+            assert agents.resolve(text).id == agent_id, (message, text)
+        return
+    if picked.notice:
+        offered = suggestions(picked.notice)
+        for text, agent_id in offered:
+            assert agents.resolve(text).id == agent_id, (picked.notice, text)
+        assert {agent_id for _text, agent_id in offered} - {picked.agent.id}
+
+
+@pytest.mark.parametrize("name", list(BOOKS))
+def test_every_suggestion_printed_works_when_followed(name: str) -> None:
+    agents = BOOKS[name]
+    typed = ["", "zz", "d", "desk", "DESK", "sales", "(hidden)", "e", "b8cc0"]
+    for agent in agents.agents:
+        typed += [agent.name, agent.name[:3], agents.label(agent.id), agents.listed(agent.id)]
+    for text in typed:
+        follow_the_advice(agents, text)
+
+
+@pytest.mark.parametrize("name", list(BOOKS))
+@given(typed=st.text(alphabet="adeiklnoprsw ()", max_size=10))
+def test_every_suggestion_for_any_text_works_when_followed(name: str, typed: str) -> None:
+    follow_the_advice(BOOKS[name], typed)
+
+
+def test_twins_without_a_visible_one_are_refused_with_what_picks_each() -> None:
+    with pytest.raises(AgentProblem) as refused:
+        SALES_TWINS.resolve("sales")
+    assert str(refused.value) == (
+        f"'sales' fits 2 agents; give one of these instead: 'Sales (…b8cc01)' or {SALES}, "
+        f"'Sales (…b8cc02)' or {SUPPORT}"
+    )
+    assert SALES_TWINS.resolve("sales (…b8cc02)").id == SUPPORT
+
+
+@given(typed=st.text(alphabet="abcdeilnoprstu 0123456789()h", max_size=8))
 def test_the_app_list_and_scripts_pick_the_same_agent(typed: str) -> None:
     """Whatever is typed: when a script's resolve picks one agent, the app's list shows it
     first (enter picks it); when the list is empty, the script finds none."""
