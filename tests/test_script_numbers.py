@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from tests.script_support import Cli, Result, TerminalInput, isolate, run_cli
 from tui.demo.faults import Fault
 from tui.demo.loopback import JsonHandler
-from tui.demo.numbers_routes import PROMPTS_PATH
+from tui.demo.numbers_routes import PROMPTS_PATH, TOGGLE_PATH, toggle_number
 from tui.demo.server import ADMIN_TOKEN, DemoServer
 from tui.script.exit_codes import ExitCode
 
@@ -270,7 +272,7 @@ def test_malformed_arguments_make_no_request(
     [
         ("+14165550199=off", "is not one of the organization's phone numbers"),
         ("+14165550101=on:Nobody", "no agent named 'Nobody'"),
-        ("+14165550101=on:reception", "fits 2 agents"),
+        ("+14165550101=on:recep", "fits 2 agents"),
         ("+14165550102=on", "has no agent to keep"),
         (f"{USER[2]}/+14165550101=off", f"no number +14165550101 is listed for user {USER[2]}"),
     ],
@@ -282,6 +284,77 @@ def test_unknown_numbers_and_agents_are_usage_errors(
     assert result.code == ExitCode.USAGE
     assert words in result.said
     assert "Nothing was sent" in result.said
+    assert toggles(demo_server) == []
+
+
+# --- numbers set: agents sharing a name (the demo's Reception and its hidden copy) ----------
+
+
+def planned_agent(cli: Cli, agent: str) -> str:
+    """The agent ``+14165550104=on:AGENT`` would link (a dry run), failing the test if the
+    script does not take ``agent``."""
+    result = cli("set", f"+14165550104=on:{agent}", "--dry-run", "--json")
+    assert result.code == ExitCode.OK, (agent, result.err)
+    return str(json.loads(result.out)["toggles"][0]["after"]["aiAgentId"])
+
+
+def offered(words: str) -> list[tuple[str, str]]:
+    """What a message offers to give instead: ``'text' or ID`` pairs, and each ID alone."""
+    pairs = re.findall(r"'([^']*)' or ([0-9a-f]{24})", words)
+    return pairs + [(agent_id, agent_id) for agent_id in re.findall(r"[0-9a-f]{24}", words)]
+
+
+def test_the_bare_shared_name_picks_the_visible_agent_and_says_so(
+    cli: Cli, demo_server: DemoServer
+) -> None:
+    result = cli("set", "+14165550104=on:Reception", "--dry-run")
+    assert result.code == ExitCode.OK, result.err
+    assert "off → on, agent Reception" in result.out
+    assert f'"aiAgentId": "{RECEPTION}"' in result.out
+    assert (
+        f"'+14165550104=on:Reception': 'Reception' picked the visible agent Reception "
+        f"({RECEPTION}); a hidden agent has the same name (a copy, most likely): to pick it "
+        f"instead, give 'Reception (hidden)' or {RECEPTION_COPY}" in result.said
+    )
+    as_json = cli("set", "+14165550104=on:Reception", "--dry-run", "--json")
+    assert "picked the visible agent" in json.loads(as_json.out)["notices"][0]
+
+
+def test_every_agent_advice_printed_works_when_followed(cli: Cli, demo_server: DemoServer) -> None:
+    """Each name and ID `numbers` lists, each text an ambiguity or a notice offers, and
+    each agent an unknown name's refusal lists: given as printed, the script takes it and
+    links the agent it was printed for. ("Reception" was refused as ambiguous with the
+    advice "give the whole name", and "Reception (hidden)", as listed, as unknown.)"""
+    listing = cli().out.splitlines()
+    agents = listing[listing.index("Agents (numbers set takes a name or an ID):") + 1 :]
+    assert f"  {RECEPTION_COPY}  Reception (hidden)" in agents
+    for line in agents:
+        agent_id, name = line.strip().split("  ", 1)
+        assert planned_agent(cli, name) == agent_id, line
+        assert planned_agent(cli, agent_id) == agent_id, line
+
+    ambiguous = cli("set", "+14165550104=on:recep", "--yes")
+    assert ambiguous.code == ExitCode.USAGE
+    choices = offered(ambiguous.said)
+    assert ("Reception", RECEPTION) in choices and ("Reception (hidden)", RECEPTION_COPY) in choices
+    notice = cli("set", "+14165550104=on:reception", "--dry-run")
+    choices += offered(notice.said)
+    assert ("Reception (hidden)", RECEPTION_COPY) in offered(notice.said)
+    for text, agent_id in choices:
+        assert planned_agent(cli, text) == agent_id, text
+
+    unknown = cli("set", "+14165550104=on:Nobody", "--yes")
+    listed = unknown.said.split("(agents: ", 1)[1].split("). Nothing was sent.", 1)[0]
+    assert listed.split(", ") == [
+        "After Hours",
+        "Billing (draft)",
+        "Reception",
+        "Sales Line",
+        "Support Desk",
+        "Reception (hidden)",
+    ]
+    for name in listed.split(", "):
+        planned_agent(cli, name)
     assert toggles(demo_server) == []
 
 
@@ -310,6 +383,138 @@ def test_no_answer_is_exit_3_and_the_reread_tells(cli: Cli, demo_server: DemoSer
     assert "? +14165550101" in result.out
     assert "- +14165550104" in result.out
     assert toggles(demo_server) == []
+    assert (  # the "?" line promised the re-read would tell: it does
+        "✗ +14165550101 on → off: not applied (no answer, and the re-read shows it as it "
+        "was: on, agent Sales Line); send it again" in " ".join(result.out.split())
+    )
+
+
+def behind_the_gateway(server: DemoServer, *, then: Callable[[], None] = lambda: None) -> None:
+    """The next toggle is applied, but a gateway answers 502 for it (as when it gave up
+    waiting on Tether); ``then`` runs before that answer goes out."""
+    route = server.routes.exact[TOGGLE_PATH]
+    applied = route["POST"]
+
+    def gateway(request: JsonHandler, body: bytes) -> None:
+        route["POST"] = applied  # once
+        state = server.state
+        state.edit_phone_numbers(
+            lambda rows: toggle_number(state.numbers, rows, json.loads(body), None)
+        )
+        then()
+        request.send_json(502, {"error": "Bad Gateway"})
+
+    route["POST"] = gateway
+
+
+def unwrapped(text: str) -> list[str]:
+    """The lines of ``text`` with each wrapped line joined again (a line that starts with
+    a space continues the one before) and runs of spaces made one."""
+    return [" ".join(line.split()) for line in text.replace("\n ", " ").splitlines()]
+
+
+def test_a_502_that_was_not_applied_is_said_after_the_reread(
+    cli: Cli, demo_server: DemoServer
+) -> None:
+    """The brief's case: the "?" line said "the re-read will tell", and nothing did."""
+    demo_server.inject(Fault.BAD_GATEWAY_HTML, method="POST")
+    result = cli("set", "+14165550104=on", "+14165550101=off", "--yes")
+    assert result.code == ExitCode.NETWORK
+    lines = unwrapped(result.out)
+    assert lines[-3].startswith("? +14165550101 on → off: no answer (HTTP 502 Bad Gateway")
+    assert lines[-3].endswith("the re-read will tell")
+    assert lines[-2] == "- +14165550104 off → on, agent After Hours: not sent"
+    assert lines[-1] == (
+        "✗ +14165550101 on → off: not applied (no answer, and the re-read shows it as it "
+        "was: on, agent Sales Line); send it again"
+    )
+    assert "1 toggle not sent" in result.said
+    assert listed(demo_server)["+14165550101"] == (True, SALES)
+
+    demo_server.inject(Fault.BAD_GATEWAY_HTML, method="POST")
+    shown = json.loads(cli("set", "+14165550104=on", "+14165550101=off", "--yes", "--json").out)
+    assert shown["exitCode"] == ExitCode.NETWORK
+    first, second = shown["toggles"]
+    assert (first["outcome"], first["confirmed"], first["noAnswer"]) == (
+        "unanswered",
+        False,
+        "not applied",
+    )
+    assert first["reread"] == {"aiEnabled": True, "aiAgentId": SALES, "agentName": "Sales Line"}
+    assert first["error"]["status"] == 502
+    assert (second["outcome"], second["noAnswer"], second["reread"]) == ("not sent", None, None)
+
+
+def test_a_502_that_was_applied_behind_it_is_applied_after_all(
+    cli: Cli, demo_server: DemoServer
+) -> None:
+    behind_the_gateway(demo_server)
+    result = cli("set", "+14165550101=off", "--yes")
+    assert result.code == ExitCode.OK, result.both  # every toggle asked for is applied
+    out = " ".join(result.out.split())
+    assert "? +14165550101 on → off: no answer (HTTP 502" in out
+    assert (
+        "✓ +14165550101 on → off: applied after all (no answer, but the re-read shows it) "
+        "Re-read from the server: 1 of 1 applied toggle confirmed." in out
+    )
+    assert listed(demo_server)["+14165550101"] == (False, SALES)
+
+    behind_the_gateway(demo_server)
+    shown = json.loads(cli("set", "+14165550101=on", "--yes", "--json").out)
+    assert shown["exitCode"] == ExitCode.OK
+    (toggle,) = shown["toggles"]
+    assert (toggle["outcome"], toggle["confirmed"], toggle["noAnswer"]) == (
+        "applied",
+        True,
+        "applied",
+    )
+    assert toggle["reread"] == {"aiEnabled": True, "aiAgentId": SALES, "agentName": "Sales Line"}
+
+
+def test_no_answer_for_a_number_the_reread_no_longer_lists_is_unknown(
+    cli: Cli, demo_server: DemoServer
+) -> None:
+    def unlisted() -> None:
+        demo_server.state.edit_phone_numbers(
+            lambda rows: rows.__setitem__(
+                slice(None), [r for r in rows if r["phoneNumber"] != "+14165550101"]
+            )
+        )
+
+    behind_the_gateway(demo_server, then=unlisted)
+    shown = json.loads(cli("set", "+14165550101=off", "--yes", "--json").out)
+    assert shown["exitCode"] == ExitCode.NETWORK
+    (toggle,) = shown["toggles"]
+    assert (toggle["outcome"], toggle["noAnswer"]) == ("unanswered", "unknown")  # not "not sent"
+
+
+def test_no_answer_and_a_failed_reread_is_said_to_be_unknown(
+    cli: Cli, demo_server: DemoServer
+) -> None:
+    def reread_fails() -> None:
+        demo_server.inject(Fault.UNAVAILABLE_HTML, method="GET", times=5)
+
+    behind_the_gateway(demo_server, then=reread_fails)
+    result = cli("set", "+14165550101=off", "--yes")
+    assert result.code == ExitCode.NETWORK
+    assert (
+        "? +14165550101 on → off: applied or not is still unknown (the re-read failed); "
+        "check with `tether-voice numbers`" in " ".join(result.out.split())
+    )
+    assert "re-reading the configuration to confirm the toggles failed" in result.said
+
+    demo_server.clear_faults()
+    behind_the_gateway(demo_server, then=reread_fails)
+    shown = json.loads(cli("set", "+14165550101=on", "--yes", "--json").out)
+    assert shown["exitCode"] == ExitCode.NETWORK
+    (toggle,) = shown["toggles"]
+    assert (toggle["outcome"], toggle["confirmed"], toggle["noAnswer"], toggle["reread"]) == (
+        "unanswered",
+        None,
+        "unknown",
+        None,
+    )
+    assert any("re-reading the configuration" in notice for notice in shown["notices"])
 
 
 def test_a_non_superadmin_is_refused_by_the_server(

@@ -9,9 +9,10 @@ configuration is read again to confirm each. So ``numbers set`` and the app send
 byte-identical bodies, in the same order, for the same changes.
 
 Exit codes as ``set``: 0 every toggle applied (or listed), 1 the server refused at least
-one (whatever happened to the others), 2 usage, 3 no answer for some (their outcome is
-unknown; the re-read says), 4 nothing to change or the confirmation answered no, 130
-interrupted.
+one (whatever happened to the others), 2 usage, 3 some not sent, or sent without an answer
+and not shown applied by the re-read (a line per such toggle says: not applied, or still
+unknown when the re-read failed), 4 nothing to change or the confirmation answered no,
+130 interrupted.
 The text and JSON are :mod:`tui.script.numbers_render`'s.
 """
 
@@ -31,6 +32,7 @@ from tui.script.numbers_render import (
     outcome_json,
     result_line,
     review_lines,
+    settled_line,
 )
 from tui.script.render import (
     emit,
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from tui.api.models import VoiceAiConfig
     from tui.numbers.agents import AgentBook
     from tui.numbers.batch import BatchEnd
-    from tui.numbers.state import NumbersState, RowOutcome, Toggle
+    from tui.numbers.state import NumberKey, NumbersState, RowOutcome, Toggle
     from tui.script.session import Target
 
 
@@ -317,6 +319,7 @@ def _send(target: Target, state: NumbersState, toggles: list[Toggle], words: _Wo
             else []
         )
         words.warn(*failure_lines(end.stopped_by, "Stopped: "), *untried)
+    outcomes = dict(end.state.outcomes)
     if isinstance(reread, ApiFailure):
         lines = failure_lines(reread, "")
         words.warn(
@@ -326,30 +329,45 @@ def _send(target: Target, state: NumbersState, toggles: list[Toggle], words: _Wo
         )
     elif reread is not None:
         final = end.state.rebased(reread).state
-        _confirm_lines(final, toggles, words)
-    code = _exit_code(final, toggles)
-    words.report(
-        target.label, [outcome_json(final.outcomes.get(t.key), t, final) for t in toggles], code
-    )
+        # A number the re-read no longer lists keeps its outcome from the batch (rebased
+        # drops it): still sent, and "not sent" would be untrue.
+        outcomes.update(final.outcomes)
+    if reread is not None:
+        failed = isinstance(reread, ApiFailure)
+        sent = [outcomes[t.key] for t in toggles if t.key in outcomes]
+        # The "?" lines said "the re-read will tell": each gets its answer, then the tally.
+        settled = [settled_line(outcome, final, failed) for outcome in sent]
+        if any(settled):
+            words.out(*filter(None, settled))
+        _confirm_lines(final, sent, words, failed)
+    code = _exit_code(outcomes, toggles)
+    words.report(target.label, [outcome_json(outcomes.get(t.key), t, final) for t in toggles], code)
     return code
 
 
-def _confirm_lines(state: NumbersState, toggles: list[Toggle], words: _Words) -> None:
+def _confirm_lines(
+    state: NumbersState, outcomes: list[RowOutcome], words: _Words, reread_failed: bool
+) -> None:
+    """How the re-read bears on the applied toggles: a warning for each it shows otherwise
+    or no longer lists, and how many it confirms. Toggles sent without an answer get their
+    own lines (:func:`~tui.script.numbers_render.settled_line`)."""
     from tui.numbers.state import Verdict
 
-    applied = [state.outcomes[t.key] for t in toggles if t.key in state.outcomes]
-    applied = [o for o in applied if o.verdict is Verdict.APPLIED]
+    if reread_failed:
+        return  # the warning about the re-read says it all
+    applied = [o for o in outcomes if o.verdict is Verdict.APPLIED]
     confirmed = [o for o in applied if o.confirmed]
     for outcome in applied:
-        if outcome.confirmed is False and outcome.reread is not None:
+        if outcome.confirmed is None:
+            words.warn(
+                f"warning: {outcome.toggle.phone_number} was applied, but the re-read no "
+                "longer lists it."
+            )
+        elif outcome.confirmed is False and outcome.reread is not None:
             now = outcome.reread.describe(state.agents)
             words.warn(
                 f"warning: {outcome.toggle.phone_number} was applied, but the re-read shows "
                 f"{now}: someone may have changed it since."
-            )
-        elif outcome.failure is not None:
-            words.out(
-                f"✓ {outcome.toggle.phone_number}: no answer, but the re-read shows it applied."
             )
     if applied:
         words.out(
@@ -358,11 +376,13 @@ def _confirm_lines(state: NumbersState, toggles: list[Toggle], words: _Words) ->
         )
 
 
-def _exit_code(state: NumbersState, toggles: list[Toggle]) -> ExitCode:
-    """1 if any was refused, else 3 if any is still unknown or was not sent, else 0."""
+def _exit_code(outcomes: dict[NumberKey, RowOutcome], toggles: list[Toggle]) -> ExitCode:
+    """1 if any was refused; else 3 if any was not sent, or was sent without an answer and
+    the re-read does not show it applied (not applied: send it again; or still unknown);
+    else 0. A toggle with no answer that the re-read shows applied counts as applied."""
     from tui.numbers.state import Verdict
 
-    verdicts = [state.outcomes[t.key].verdict for t in toggles if t.key in state.outcomes]
+    verdicts = [outcomes[t.key].verdict for t in toggles if t.key in outcomes]
     if Verdict.REFUSED in verdicts:
         return ExitCode.REFUSED
     if Verdict.UNANSWERED in verdicts or Verdict.NOT_SENT in verdicts:

@@ -120,7 +120,8 @@ def find_number(state: NumbersState, typed: str) -> NumberKey:
 
 def apply_args(state: NumbersState, args: Sequence[NumberArg]) -> tuple[NumbersState, list[str]]:
     """The loaded numbers with every argument applied, as the table would, and notices for
-    numbers already set as asked (those are not sent).
+    numbers already set as asked (those are not sent) and for an agent's name shared with
+    hidden agents (the visible one is taken; the notice says how to take another).
 
     Raises:
         NumberArgError: a number that is not the organization's (or is named twice), an
@@ -138,10 +139,13 @@ def apply_args(state: NumbersState, args: Sequence[NumberArg]) -> tuple[NumbersS
         agent_id = None
         if arg.agent is not None:
             try:
-                agent_id = state.agents.resolve(arg.agent).id
+                picked = state.agents.pick(arg.agent)
             except AgentProblem as problem:
                 error = AgentLookupError if state.agents.problem else NumberArgError
                 raise error(f"{printable(arg.text)!r}: {problem}") from None
+            agent_id = picked.agent.id
+            if picked.notice:
+                notices.append(f"{printable(arg.text)!r}: {picked.notice}")
         try:
             state = state.with_setting(key, Setting(arg.enabled, agent_id))
         except NeedsAgent:
@@ -158,9 +162,11 @@ def apply_args(state: NumbersState, args: Sequence[NumberArg]) -> tuple[NumbersS
 SET_EPILOG = """\
 NUMBER is as `tether-voice numbers` lists it, or the same digits (+1 416 555 0101);
 USER/NUMBER names one user's listing of a number that is listed for several users.
-AGENT is an agent's name (case does not matter) or its ID; on without an agent keeps the
-number's current agent. An unknown or ambiguous agent, or a number that is not the
-organization's, is a usage error: nothing is sent.
+AGENT is an agent's name (case does not matter), its name as `numbers` lists it
+('Reception (hidden)') or its ID; on without an agent keeps the number's current agent.
+A name shared by one visible agent and hidden copies picks the visible one (a notice
+says so). An unknown or ambiguous agent, or a number that is not the organization's,
+is a usage error: nothing is sent, and the error says what to give instead.
 
 Toggles are sent one by one, in the order the server lists the numbers; each touches
 ElevenLabs and Sinch on the server. A refusal of one does not stop the others; no answer,
@@ -175,8 +181,15 @@ def add_numbers_command(
     from tui.script.commands import EXIT_CODES, _connection_options
     from tui.script.help_format import ScriptHelpFormatter
 
-    codes = EXIT_CODES.replace("shown, or saved", "shown, or every toggle applied").replace(
-        "1    the server refused or", "1    the server refused a toggle, or"
+    codes = (
+        EXIT_CODES.replace("shown, or saved", "shown, or every toggle applied")
+        .replace("1    the server refused or", "1    the server refused a toggle, or")
+        .replace(
+            " (a timed-out save may have been applied)",
+            "; a toggle sent without an answer (a gateway's 502/503/504 too) that the "
+            "re-read does not show applied (a line says: not applied, or unknown), or "
+            "toggles not sent after a stop",
+        )
     )
     listing = sub.add_parser(
         "numbers",

@@ -75,9 +75,8 @@ def list_lines(
     if agents.read:
         lines.append("")
         lines.append("Agents (numbers set takes a name or an ID):")
-        for agent in agents.sorted():
-            flags = " (hidden)" if agent.hidden else ""
-            lines.extend(wrap([printable(f"  {agent.id}  {agent.label}{flags}")], width))
+        for agent in agents.sorted():  # as listed here, a name picks its agent (pick)
+            lines.extend(wrap([printable(f"  {agent.id}  {agents.listed(agent.id)}")], width))
         if not agents.agents:
             lines.append("  none")
     return lines
@@ -154,9 +153,65 @@ def result_line(outcome: RowOutcome, state: NumbersState) -> str | None:
             return f"- {head}: not sent"
 
 
+def no_answer(outcome: RowOutcome | None) -> str | None:
+    """For a toggle sent without an answer, what the re-read made of it: applied (after
+    all), not applied (the re-read shows otherwise), or unknown (no re-read, a failed one,
+    or one that no longer lists the number); None for a toggle that had an answer or was
+    not sent.
+
+    Read from the outcome after :meth:`~tui.numbers.state.NumbersState.rebased`, as the
+    app's table reads it (:func:`~tui.numbers.outcome.short_text`): an unanswered toggle
+    the re-read shows applied becomes applied and keeps its failure.
+    """
+    from tui.numbers.state import Verdict
+
+    if outcome is None or outcome.failure is None:
+        return None
+    if outcome.verdict is Verdict.APPLIED:
+        return "applied"
+    if outcome.verdict is not Verdict.UNANSWERED:
+        return None
+    return "not applied" if outcome.confirmed is False else "unknown"
+
+
+def settled_line(outcome: RowOutcome, state: NumbersState, reread_failed: bool) -> str | None:
+    """After the re-read, the line that keeps the promise of the "?" line ("the re-read
+    will tell") for a toggle sent without an answer; None for any other toggle."""
+    toggle = outcome.toggle
+    head = f"{toggle.phone_number}  {toggle.change(state.agents)}"
+    match no_answer(outcome):
+        case "applied":
+            return f"✓ {head}: applied after all (no answer, but the re-read shows it)"
+        case "not applied":
+            assert outcome.reread is not None
+            now = outcome.reread.describe(state.agents)
+            if outcome.reread == toggle.before:
+                return (
+                    f"✗ {head}: not applied (no answer, and the re-read shows it as it was: "
+                    f"{now}); send it again"
+                )
+            return (
+                f"✗ {head}: not applied (no answer, and the re-read shows {now}, neither as "
+                "it was nor as asked: someone may have changed it); check before sending it "
+                "again"
+            )
+        case "unknown":
+            why = "the re-read failed" if reread_failed else "the re-read does not list it"
+            return (
+                f"? {head}: applied or not is still unknown ({why}); check with "
+                "`tether-voice numbers`"
+            )
+    return None
+
+
 def outcome_json(outcome: RowOutcome | None, toggle: Toggle, state: NumbersState) -> dict[str, Any]:
+    """One toggle in ``numbers set --json``. Added to the first shape (whose keys stay as
+    they were): ``noAnswer``, :func:`no_answer`'s word, and ``reread``, the number as the
+    re-read showed it for a toggle applied or sent without an answer (null for the others,
+    and when there was no re-read or it failed)."""
     from tui.api.toggle_codes import explain, refusal_code
 
+    reread = outcome.reread if outcome else None
     shape: dict[str, Any] = {
         "phoneNumber": toggle.phone_number,
         "userId": toggle.user_id,
@@ -166,6 +221,8 @@ def outcome_json(outcome: RowOutcome | None, toggle: Toggle, state: NumbersState
         "confirmed": outcome.confirmed if outcome else None,
         "serverMessage": outcome.message if outcome else None,
         "error": None,
+        "noAnswer": no_answer(outcome),
+        "reread": setting_json(reread, state.agents) if reread else None,
     }
     failure = outcome.failure if outcome else None
     if failure is not None:
