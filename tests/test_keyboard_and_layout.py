@@ -120,6 +120,8 @@ async def test_command_palette_offers_every_editor_action(demo_server: DemoServe
     async with make_app(demo_server).run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         app = pilot.app
+        editor(pilot).query_one("#field-elevenlabsApiKey").focus()  # Reveal: on a secret
+        await pilot.pause()
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Save", "Reload", "Reveal", "Numbers", "Help"} <= titles
         assert "Quit the application" in titles or "Quit" in " ".join(titles)
@@ -484,3 +486,25 @@ async def test_every_value_in_the_review_is_whole_on_one_line(
         await press_and_settle(pilot, "ctrl+s")
         table = "Now on server" in screen_text(pilot.app)
         assert table == (size[0] >= 110)  # short values: the table where it fits
+
+
+async def test_the_palette_offers_what_the_footer_offers_before_the_first_load() -> None:
+    """Found after issue 18, item 9: with nothing loaded the footer offered only reload,
+    sign in, help and quit, but the palette still listed Save, Numbers, Health and
+    Reveal, which did nothing and said nothing. And "keys" found no Help."""
+    from pydantic import SecretStr
+
+    from tui.api.client import ConnectionSettings
+    from tui.app import VoiceConfigApp
+    from tui.demo.scenarios import REFUSED_URL
+    from tui.palette import ActionsProvider
+
+    settings = ConnectionSettings(REFUSED_URL, SecretStr("not-a-real-token"))
+    async with VoiceConfigApp(settings).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app = pilot.app
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert not titles & {"Save", "Numbers", "Health", "Reveal"}
+        assert {"Reload", "Help", "Quit"} <= titles
+        found = [hit async for hit in ActionsProvider(app.screen).search("keys")]
+        assert found and str(found[0].text) == "Help"

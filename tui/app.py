@@ -209,12 +209,16 @@ class VoiceConfigApp(KeysResolvedWhereSent):
         if editor is None:
             return
         for binding in editor.BINDINGS:  # every documented action (those with a tooltip)
-            if isinstance(binding, Binding) and binding.tooltip:
-                yield SystemCommand(
-                    binding.description,
-                    f"{binding.tooltip} ({binding.key})",
-                    partial(editor.run_action, _action_for(editor, binding)),
-                )
+            if not (isinstance(binding, Binding) and binding.tooltip):
+                continue
+            action = _action_for(editor, binding)
+            if editor.check_action(action, ()) is False:
+                continue  # as the footer: nothing loaded, no Save (issue 18, item 9)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip} ({binding.key})",
+                partial(editor.run_action, action),
+            )
 
     def get_default_screen(self) -> Screen:
         """The editor is the app's base screen: pushing it over Textual's blank default

@@ -121,7 +121,9 @@ class EditorScreen(PaintOnce, EditorNumbers, EditorHealth, EditorSignIn, Screen[
             show=False,
             id="editor.undo_field",
         ),
-        Binding("f1", "help", "Help", tooltip="List every key", id="editor.help"),
+        Binding(
+            "f1", "help", "Help", tooltip="List all the keys and what they do", id="editor.help"
+        ),
         Binding("question_mark", "help", "Help", show=False, id="editor.help_alt"),
     ]
 
