@@ -50,8 +50,41 @@ class _Parser(argparse.ArgumentParser):
         super()._print_message(printable_lines(message) if message else message, file)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+class _JsonErrors(_Parser):
+    """argparse for a command asked for ``--json``: an error in the arguments is the
+    usage-kind error object on stderr (exit 2), the one thing stderr may carry then, in
+    place of the usage text (issue: ``show --json --timeout abc`` printed argparse's).
+    ``--help`` is still text: it was asked for. Subparsers are of this class too."""
+
+    command = ""
+    """The command the arguments name (``show``), for the hint of the top parser's errors."""
+
+    def error(self, message: str) -> NoReturn:
+        self.fail(message, hint=f"see `{self._help_command()} --help`")
+
+    def fail(self, message: str, *, hint: str | None = None) -> NoReturn:
+        from tui.script.exit_codes import ExitCode
+        from tui.script.render import json_error
+
+        json_error(ExitCode.USAGE, "usage", [message], hint=hint)
+        self.exit(2)
+
+    def _help_command(self) -> str:
+        top = self.prog == "tether-voice"
+        return f"tether-voice {self.command}" if top and self.command else self.prog
+
+
+def _parser(json_errors_for: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; ``json_errors_for``: the command whose ``--json`` was
+    asked for (:func:`~tui.script.json_mode.json_command`), whose errors are JSON then."""
+    kind: type[_Parser] = _Parser
+    if json_errors_for:
+
+        class ForCommand(_JsonErrors):
+            command = json_errors_for
+
+        kind = ForCommand
+    parser = kind(
         prog="tether-voice",
         description="View and edit a Tether organization's Voice AI configuration.",
         epilog=(
@@ -208,7 +241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = _parser()
+    from tui.script.json_mode import json_command
+
+    json_for = json_command(sys.argv[1:] if argv is None else argv)
+    if json_for:
+        _keep_stderr_for_json(in_process=argv is not None)
+    parser = _parser(json_for)
     args = parser.parse_args(argv)
     _start_log(parser, args)
     if args.command == "demo-server":
@@ -222,6 +260,23 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.show_settings:
         return _show_settings(parser, args)
     return _run_app(parser, args)
+
+
+def _keep_stderr_for_json(*, in_process: bool) -> None:
+    """With ``--json``, from the first moment: an interruption is the error object, and
+    Python's and the libraries' own writers stay off stderr (``tui.script.json_mode``).
+
+    The command keeps it so to the end, the interpreter's own shutdown included (an
+    object collected then can still print "Exception ignored"); an in-process caller
+    (``main(argv)``: the tests) gets its hooks back when the command ends."""
+    from tui import shutdown
+    from tui.script.json_mode import keep_stderr_for_json
+    from tui.script.render import error_text
+
+    restore = keep_stderr_for_json()
+    if in_process:
+        shutdown.add_cleanup(restore)
+    shutdown.format_line(lambda line, code: error_text(code, "interrupted", [line]))
 
 
 def _start_log(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -256,7 +311,10 @@ def _flags(args: argparse.Namespace) -> Flags:
 
 
 def _fail(parser: argparse.ArgumentParser, message: str) -> NoReturn:
-    """Exit 2 with one paragraph on stderr: no usage dump, no traceback."""
+    """Exit 2 with one paragraph on stderr: no usage dump, no traceback; with ``--json``
+    the usage-kind error object (a debug log that cannot be written, for one)."""
+    if isinstance(parser, _JsonErrors):
+        parser.fail(message)
     parser.exit(2, f"{parser.prog}: error: {message}\n")
 
 

@@ -76,6 +76,21 @@ def _early(signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _as_json(line: str, code: int) -> str:
+    """The line, or with ``--json`` the one JSON error object stderr may carry (README):
+    imported only now, once the signal's exception has unwound, never inside a handler."""
+    try:
+        from tui.script.json_mode import json_command
+
+        if json_command(sys.argv[1:]) is None:
+            return line
+        from tui.script.render import error_text
+
+        return error_text(code, "interrupted", [line])
+    except BaseException:  # half-imported, or a second signal: the plain line
+        return line
+
+
 def _die_by(signum: int, *, announce: bool) -> NoReturn:
     if announce:
         cause = (
@@ -83,8 +98,11 @@ def _die_by(signum: int, *, announce: bool) -> NoReturn:
             if signum == signal.SIGINT
             else f"stopped by {signal.Signals(signum).name}"
         )
-        try:  # noqa: SIM105 -- not contextlib: not loaded yet, and this runs first
-            os.write(2, f"\n{PROG}: {cause} while starting.\n".encode())
+        line = _as_json(f"{PROG}: {cause} while starting.", 128 + signum)
+        try:  # not contextlib: not loaded yet, and this runs first
+            # A fresh line after the echoed "^C"; a tool reading JSON gets the object alone.
+            lead = "" if line.startswith("{") and not os.isatty(2) else "\n"
+            os.write(2, f"{lead}{line}\n".encode())
         except OSError:
             pass
     try:

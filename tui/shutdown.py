@@ -139,6 +139,8 @@ class _Run:
     app: _App | None = None
     watchdog: threading.Timer | None = None
     line_written: bool = False
+    line_format: Callable[[str, int], str] | None = None
+    """How the line is written when not as plain text (``--json``: an error object)."""
 
 
 _run: _Run | None = None
@@ -160,6 +162,16 @@ def add_cleanup(callback: Callable[[], object]) -> Callable[[], None]:
             current.cleanups.remove(callback)
 
     return remove
+
+
+def format_line(formatter: Callable[[str, int], str]) -> None:
+    """For the rest of this run, write the line as ``formatter(line, exit status)``
+    returns it: with ``--json``, stderr carries nothing but one JSON error object. It may
+    run inside a signal handler: it must only build a string (no import, no I/O).
+    Outside :func:`run`, nothing is changed."""
+    current = _run
+    if current is not None:
+        current.line_format = formatter
 
 
 def run(body: Callable[[], int], *, prog: str) -> int:
@@ -328,7 +340,11 @@ def _write_line(current: _Run, signum: int) -> None:
     current.line_written = True
     # After ^C the terminal's cursor sits behind the echoed "^C": start a fresh line.
     lead = "\n" if signum == signal.SIGINT and _isatty(2) else ""
-    text = f"{lead}{_line(current, signum)}\n"
+    line = _line(current, signum)
+    if current.line_format is not None:
+        with contextlib.suppress(Exception):  # the plain line rather than none
+            line = current.line_format(line, 128 + signum)
+    text = f"{lead}{line}\n"
     with contextlib.suppress(OSError):
         # os.write, not print: this may run inside a signal handler, where the
         # interrupted code may be half-way through a print to the same stream.

@@ -148,17 +148,25 @@ ERROR_KEYS = (
 do not apply), so a tool reads one shape whatever went wrong."""
 
 
-def json_error(exit_code: ExitCode, kind: str, lines: Sequence[str], **extra: Any) -> None:
-    """An error as one JSON object on stderr, on one line: ``{"error": {...}}`` with every
-    key of :data:`ERROR_KEYS`: the exit code, a kind, the same lines as the text output,
-    and the failure's structured parts when there are (null otherwise)."""
+def error_text(exit_code: int, kind: str, lines: Sequence[str], **extra: Any) -> str:
+    """The error object as one line of JSON: ``{"error": {...}}`` with every key of
+    :data:`ERROR_KEYS`: the exit code, a kind, the same lines as the text output, and the
+    failure's structured parts when there are (null otherwise).
+
+    Also what ``tui.shutdown`` writes for an interruption under ``--json``: a pure
+    function of its arguments, so it can run while a signal ends the command."""
     error: dict[str, Any] = dict.fromkeys(ERROR_KEYS)
     error.update(extra, exitCode=int(exit_code), kind=kind, lines=list(lines))
     if error["details"] is None:
         error["details"] = []
     if error["summary"] is None and lines:
         error["summary"] = lines[0]
-    emit_json({"error": error}, err=True, indent=None)
+    return safe_json({"error": error}, indent=None)
+
+
+def json_error(exit_code: ExitCode, kind: str, lines: Sequence[str], **extra: Any) -> None:
+    """An error as one JSON object on stderr, on one line (:func:`error_text`)."""
+    _write(error_text(exit_code, kind, lines, **extra), err=True)
 
 
 def json_failure(failure: ApiFailure, exit_code: ExitCode, lines: Sequence[str]) -> None:
