@@ -336,6 +336,22 @@ class ResolvedSettings:
         return [(name, str(value), self.describe_source(name)) for name, value in values.items()]
 
 
+def given_issuer_urls(flags: Flags, environ: Mapping[str, str]) -> list[str]:
+    """The issuer URLs given on the command line or in the environment, each named as it
+    was given (``--elevenlabs-url``, ``TETHER_VOICE_SINCH_AUTH_URL``; both when both were).
+
+    For ``--demo``, which asks its own stand-ins and reads no profile: a URL given to be
+    checked against must be said to be ignored, not silently replaced (issue: ``check
+    --demo --elevenlabs-url X`` answered ✓ from the stand-in)."""
+    given: list[str] = []
+    for setting in _ISSUER_URLS:
+        if (getattr(flags, setting) or "").strip():
+            given.append(_FLAG_NAMES[setting])
+        if environ.get(_ENV_NAMES[setting], "").strip():
+            given.append(_ENV_NAMES[setting])
+    return given
+
+
 def normalized_url(url: str) -> str:
     """``url`` with a lower-case scheme and host and no trailing slash."""
     parts = urlsplit(url.strip())

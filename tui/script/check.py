@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from tui.api.models import VoiceAiConfig
     from tui.checks.settings import CheckSettings
     from tui.script.fields_arg import FieldArg
-    from tui.script.session import Target
+    from tui.script.session import Connect, Target
     from tui.settings import Flags
 
 CHECKABLE = (
@@ -51,12 +51,14 @@ class CheckOptions:
     assignments: Sequence[str] = ()
     json_output: bool = False
     demo: bool = False
-    read_timeout: float | None = None
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
-def run_check(options: CheckOptions, flags: Flags) -> ExitCode:
-    """Parse the values, find the settings (and Tether's identifiers if needed), ask."""
+def run_check(options: CheckOptions, flags: Flags, connect: Connect) -> ExitCode:
+    """Parse the values, find the settings (and Tether's identifiers if needed), ask.
+
+    ``connect`` opens Tether (or the demo, whose notices, the issuer URLs its stand-ins
+    replace among them, go where the command's notices go)."""
     from tui.script.fields_arg import FieldArgError, parse_field_args
 
     out = ScriptOutput("check", options.json_output)
@@ -80,7 +82,7 @@ def run_check(options: CheckOptions, flags: Flags) -> ExitCode:
         out.note(*(f"{arg.spec.wire_name}: {note}" for note in arg.notes))
     given = {arg.spec.wire_name for arg in args}
     needs_tether = {"sinchEstKeyId", "sinchEstKeySecret"} <= given and not set(IDENTIFIERS) <= given
-    found = _settings_and_target(options, flags, out, needs_tether=needs_tether)
+    found = _settings_and_target(options, flags, out, connect, needs_tether=needs_tether)
     if isinstance(found, ExitCode):
         return found
     settings, target = found
@@ -93,18 +95,21 @@ def run_check(options: CheckOptions, flags: Flags) -> ExitCode:
 
 
 def _settings_and_target(
-    options: CheckOptions, flags: Flags, out: ScriptOutput, *, needs_tether: bool
+    options: CheckOptions,
+    flags: Flags,
+    out: ScriptOutput,
+    connect: Connect,
+    *,
+    needs_tether: bool,
 ) -> tuple[CheckSettings, Target | None] | ExitCode:
     """The check settings (as the app resolves them, or the demo's stand-ins), and the
     Tether instance when the trunk check needs its identifiers (or with ``--demo``)."""
-    from tui.script.session import UsageError, open_target
+    from tui.script.session import UsageError
     from tui.settings import ConfigError, load_settings
 
     if options.demo:
         try:
-            target = open_target(
-                flags, demo=True, read_timeout=options.read_timeout, environ=options.environ
-            )
+            target = connect(out.note)
         except UsageError as exc:
             return out.usage(str(exc))
         assert target.checks is not None
@@ -120,9 +125,7 @@ def _settings_and_target(
     if not needs_tether:
         return settings, None
     try:
-        target = open_target(
-            flags, demo=False, read_timeout=options.read_timeout, environ=options.environ
-        )
+        target = connect(out.note)
     except UsageError:
         out.note(
             "notice: no Tether instance (URL and token) to read the project ID, trunk ID and "

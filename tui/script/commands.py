@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,7 +150,8 @@ def add_commands(
     change.add_argument(
         "--json",
         action="store_true",
-        help="print one JSON object (review, checks, outcome); errors as JSON on stderr",
+        help="print one JSON object (review, checks, outcome); errors as JSON on stderr; "
+        "asks nothing: --yes (or --dry-run) is needed on a terminal too",
     )
     _connection_options(change, seconds)
     add_check_options(change, after_command=True)
@@ -220,21 +222,31 @@ def add_commands(
     add_numbers_command(sub, seconds)
 
 
+ASKS_ISSUERS = frozenset({"set", "check", "doctor"})
+"""The commands that ask ElevenLabs and Sinch: ``--demo`` replaces the issuer URLs given."""
+
+
 def run(args: argparse.Namespace, flags: Flags) -> int:
     """Run ``show``, ``set``, ``check`` or ``numbers``; returns the exit code (see :class:`ExitCode`)."""
-    from tui.script.session import Target, open_target
+    from tui.script.session import Note, Target, demo_notices, open_target
+    from tui.settings import given_issuer_urls
 
-    def connect() -> Target:
+    json_output = bool(getattr(args, "json", False))
+    asks_issuers = args.command in ASKS_ISSUERS and flags.check_credentials is not False
+
+    def connect(note: Note | None = None) -> Target:
         target = open_target(
             flags, demo=bool(args.demo), read_timeout=args.timeout, environ=os.environ
         )
         if target.demo is not None:
             from tui.script.render import emit
 
-            emit(
-                f"DEMO server at {target.label} (started for this command; nothing is kept).",
-                err=True,
-            )
+            ignored = given_issuer_urls(flags, os.environ) if asks_issuers else []
+            lines = demo_notices(target, ignored)
+            if note is not None:
+                note(*lines)
+            elif not json_output:  # --json: stderr is for one error object only
+                emit(*lines, err=True)
         return target
 
     # Ctrl+C and other signals are handled for every command in tui.shutdown (through
@@ -242,6 +254,14 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
     if args.command == "numbers":
         from tui.script.numbers import run_numbers
 
+        if json_output and _would_ask(args):
+            from tui.script.output import ScriptOutput
+            from tui.script.set import JSON_CANNOT_ASK
+
+            return ScriptOutput("numbers set", json_output=True).usage(
+                f"{JSON_CANNOT_ASK} the confirmation. Check what would be sent with "
+                "--dry-run, then pass --yes to send without asking. Nothing was sent."
+            )
         return run_numbers(args, connect)
     if args.command == "show":
         from tui.script.show import run_show
@@ -267,10 +287,9 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
             assignments=args.assignments,
             json_output=args.json,
             demo=bool(args.demo),
-            read_timeout=args.timeout,
             environ=os.environ,
         )
-        return run_check(check, flags)
+        return run_check(check, flags, connect)
     from tui.script.set import SetOptions, run_set
 
     options = SetOptions(
@@ -284,3 +303,11 @@ def run(args: argparse.Namespace, flags: Flags) -> int:
         environ=os.environ,
     )
     return run_set(options, connect)
+
+
+def _would_ask(args: argparse.Namespace) -> bool:
+    """``numbers set`` would ask on the terminal (stderr), which ``--json`` cannot have:
+    refused here, before anything is read (``set`` refuses it itself)."""
+    if getattr(args, "numbers_command", None) != "set" or args.yes or args.dry_run:
+        return False
+    return sys.stdin is not None and sys.stdin.isatty()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from tui.checks.settings import CheckSettings
-    from tui.script.session import Target
+    from tui.script.session import Connect, Target
     from tui.wiring.evidence import TetherSide
     from tui.wiring.findings import WiringReport
 
@@ -54,7 +54,7 @@ class Keys:
     identifiers: Mapping[str, str] = field(default_factory=dict)
 
 
-def run_doctor(options: DoctorOptions, connect: Callable[[], Target]) -> ExitCode:
+def run_doctor(options: DoctorOptions, connect: Connect) -> ExitCode:
     """Parse the keys, read Tether, ask the issuers, print the report."""
     out = ScriptOutput("doctor", options.json_output)
     keys = _keys(options, out)
@@ -63,7 +63,7 @@ def run_doctor(options: DoctorOptions, connect: Callable[[], Target]) -> ExitCod
     from tui.script.session import UsageError
 
     try:
-        target = connect()
+        target = connect(out.note)
     except UsageError as exc:
         return out.usage(str(exc))
     try:

@@ -13,9 +13,9 @@ closed during that wait would otherwise fail the save.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from tui.api.client import ConnectionSettings
@@ -48,6 +48,37 @@ class Target:
         if self.demo is not None:
             self.demo.stop()
             self.demo = None
+
+
+Note = Callable[..., None]
+"""Where a command's notices go: :meth:`~tui.script.output.ScriptOutput.note` (stderr,
+or the ``notices`` of its ``--json`` object)."""
+
+
+class Connect(Protocol):
+    """``connect(note)``: open the command's :class:`Target` (:func:`open_target`).
+
+    What it has to say on the way (``--demo``: the demo's line, the issuer URLs it
+    ignores) goes to ``note``; without one, to stderr in text mode and nowhere with
+    ``--json`` (a command whose object has no ``notices``).
+
+    Raises:
+        UsageError: as :func:`open_target`.
+    """
+
+    def __call__(self, note: Note | None = None) -> Target: ...
+
+
+def demo_notices(target: Target, ignored: list[str]) -> list[str]:
+    """What ``--demo`` says as it starts: where its server is, and each issuer URL given
+    (:func:`~tui.settings.given_issuer_urls`) that its stand-ins replace."""
+    return [
+        f"DEMO server at {target.label} (started for this command; nothing is kept).",
+        *(
+            f"notice: --demo uses its own stand-ins on loopback; {name} is ignored"
+            for name in ignored
+        ),
+    ]
 
 
 def no_token(entry: str, profile: str | None, keyring_here: bool) -> str:

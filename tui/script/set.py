@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from tui.checks.verdict import CheckResult
     from tui.form.state import FieldValue, FormState
     from tui.script.fields_arg import FieldArg
-    from tui.script.session import Target
+    from tui.script.session import Connect, Target
 
 
 @dataclass(frozen=True)
@@ -123,13 +123,17 @@ def provider_problem(form: FormState) -> str | None:
     return f"aiVoiceProvider: unknown provider {value!r} (known: {known}).{clear}"
 
 
+JSON_CANNOT_ASK = "with --json nothing but JSON is written, so nobody is asked for"
+"""Why ``--json`` needs ``--yes`` (or ``--dry-run``) on a terminal too: the question would
+go to stderr, which carries only an error object then (README)."""
+
 _NONE = {"none", "null", ""}
 """What someone who means "no provider" types (the app's list says "none")."""
 
 
 def run_set(
     options: SetOptions,
-    connect: Callable[[], Target],
+    connect: Connect,
     *,
     confirm: Callable[[str], bool] = _ask,
 ) -> ExitCode:
@@ -151,11 +155,14 @@ def run_set(
     except FieldArgError as exc:
         return out.usage(str(exc))
     stdin_used = any(arg.source == "standard input" for arg in args)
-    can_ask = not stdin_used and sys.stdin is not None and sys.stdin.isatty()
+    terminal = sys.stdin is not None and sys.stdin.isatty()
+    can_ask = not (stdin_used or options.json_output) and terminal
     if not (options.dry_run or options.yes or can_ask):
         why = (
             "standard input carried a value, so it cannot answer"
             if stdin_used
+            else JSON_CANNOT_ASK
+            if options.json_output and terminal
             else "standard input is not a terminal, so nobody can answer"
         )
         return out.usage(
@@ -165,7 +172,7 @@ def run_set(
     for arg in args:
         out.note(*(f"{arg.spec.wire_name}: {note}" for note in arg.notes))
     try:
-        target = connect()
+        target = connect(out.note)
     except UsageError as exc:
         return out.usage(str(exc))
     try:
