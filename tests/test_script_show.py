@@ -249,7 +249,9 @@ def test_demo_starts_its_own_server(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_cli(capsys, ["show", "--demo", "--json"])
     assert result.code == ExitCode.OK
     assert json.loads(result.out)["url"].startswith("http://127.0.0.1:")
-    assert "DEMO server" in result.err
+    assert result.err == "", "--json: stderr carries an error object or nothing"
+    text = run_cli(capsys, ["show", "--demo"])
+    assert "DEMO server" in text.err
 
 
 def test_show_never_imports_textual() -> None:
