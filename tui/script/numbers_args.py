@@ -228,6 +228,6 @@ def add_numbers_command(
         "--json",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="print each number's outcome as JSON on stdout (the review goes to stderr)",
+        help="print one JSON object on stdout (no review; needs --yes or --dry-run)",
     )
     _connection_options(change, seconds)
