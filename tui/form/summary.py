@@ -39,13 +39,13 @@ def numbers_summary(numbers: Sequence[PhoneNumber]) -> str:
 
 def summary_items(config: VoiceAiConfig) -> list[tuple[str, str]]:
     """What the server holds now, secrets only as configured / not set."""
-    return [
+    return [  # ElevenLabs' first, then Sinch's and the numbers: two columns in the app
         ("Provider", printable(config.ai_voice_provider or "none")),
         ("ElevenLabs API key", _flag(config, "elevenlabsApiKey")),
-        ("Phone numbers", phone_summary(config)),
         ("Tool secret", _flag(config, "generateToolSecret")),
-        ("Sinch EST trunk", printable(config.sinch_est_trunk_id or "not set")),
         ("Sinch EST credentials", _flag(config, "sinchEstKeySecret")),
+        ("Sinch EST trunk", printable(config.sinch_est_trunk_id or "not set")),
+        ("Phone numbers", phone_summary(config)),
     ]
 
 

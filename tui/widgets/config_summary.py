@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import zip_longest
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -24,12 +25,15 @@ class ConfigSummary(Static):
         if config is None:
             self.update("Not loaded yet.")
             return
-        grid = Table.grid(padding=(0, 1), expand=True)
-        for _ in range(2):
-            grid.add_column(style="bold", no_wrap=True)
-            grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
         items = summary_items(config)
         half = (len(items) + 1) // 2
+        grid = Table.grid(padding=(0, 1), expand=True)
+        for column in (items[:half], items[half:]):
+            # Values share the room as their lengths do: at 80 columns equal halves cut
+            # "12 (10 AI on, 2 off)" beside a short "✓ configured".
+            room = max((cell_len(value) for _label, value in column), default=1)
+            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column(ratio=max(room, 1), overflow="ellipsis", no_wrap=True)
         for left, right in zip_longest(items[:half], items[half:], fillvalue=("", "")):
             grid.add_row(
                 shown_value(f"{left[0]}:"),
