@@ -195,3 +195,44 @@ def test_tether_only_runs_no_stand_in_to_spoil(capsys: pytest.CaptureFixture[str
         main(["demo-server", "--tether-only", "--fault", "elevenlabs:drop"])
     assert stopped.value.code == 2
     assert "--tether-only runs no stand-in" in capsys.readouterr().err
+
+
+def test_tether_says_configured_before_elevenlabs_shows_the_webhook_attached(
+    demo_stack: DemoStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found after issue 18, item 19: the app's summary still read
+    ``elevenlabsWebhookConfigured=false`` under a status saying the webhook was
+    attached. Tether stored it after the PATCH that attaches it, so a client that saw
+    the PATCH land on ElevenLabs and read Tether at once found it not configured."""
+    seen: list[object] = []
+    real = demo_stack._elevenlabs_call
+
+    def spying(method: str, path: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if method == "PATCH":
+            seen.append(demo_stack.tether.state.public_config()["elevenlabsWebhookConfigured"])
+        return real(method, path, key, payload)
+
+    monkeypatch.setattr(demo_stack, "_elevenlabs_call", spying)
+    save(demo_stack, elevenlabsApiKey=el.GOOD_KEY)
+    assert seen == [True]
+    assert demo_stack.tether.state.public_config()["elevenlabsWebhookConfigured"] is True
+
+
+def test_a_patch_that_fails_takes_the_webhook_back(
+    demo_stack: DemoStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.demo.stack import _SetupFailed
+
+    before = demo_stack.tether.state.secret("webhookSecret")
+    real = demo_stack._elevenlabs_call
+
+    def failing(method: str, path: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if method == "PATCH":
+            raise _SetupFailed("PATCH /v1/convai/settings: HTTP 500")
+        return real(method, path, key, payload)
+
+    monkeypatch.setattr(demo_stack, "_elevenlabs_call", failing)
+    save(demo_stack, elevenlabsApiKey=el.GOOD_KEY)
+    assert demo_stack.tether.state.public_config()["elevenlabsWebhookConfigured"] is False
+    assert demo_stack.tether.state.secret("webhookSecret") == before
+    assert "setup failed (the save succeeded)" in demo_stack.webhook_log[-1]

@@ -243,16 +243,24 @@ class DemoStack:
             webhook_id, secret = created.get("webhook_id"), created.get("webhook_secret")
             if not isinstance(webhook_id, str) or not isinstance(secret, str):
                 raise _SetupFailed("the create answer had no webhook_id / webhook_secret")
-            self._elevenlabs_call(
-                "PATCH",
-                "/v1/convai/settings",
-                key,
-                {"webhooks": {"post_call_webhook_id": webhook_id}},
-            )
+            # Stored before the PATCH that attaches it, taken back if that fails: stored
+            # after, a client that saw the PATCH land on ElevenLabs and read Tether at
+            # once could still find it "not configured" there (the app's summary did).
+            previous = self.tether.state.secret("webhookSecret")
+            self.tether.state.webhook_attached(secret)
+            try:
+                self._elevenlabs_call(
+                    "PATCH",
+                    "/v1/convai/settings",
+                    key,
+                    {"webhooks": {"post_call_webhook_id": webhook_id}},
+                )
+            except _SetupFailed:
+                self.tether.state.webhook_detached(previous)
+                raise
         except _SetupFailed as failed:
             self._note(f"ElevenLabs webhook setup failed (the save succeeded): {failed}")
             return
-        self.tether.state.webhook_attached(secret)
         self._note(f"ElevenLabs post-call webhook {webhook_id} attached")
 
     def _elevenlabs_call(

@@ -275,6 +275,16 @@ class DemoState:
             self._webhook_configured = True
             self._secrets["webhookSecret"] = webhook_secret
 
+    def webhook_detached(self, previous: str | None) -> None:
+        """Attaching failed after all (:meth:`webhook_attached` came first): not
+        configured, and the ``previous`` HMAC secret back, as if it had never been set."""
+        with self._lock:
+            self._webhook_configured = False
+            if previous is None:
+                self._secrets.pop("webhookSecret", None)
+            else:
+                self._secrets["webhookSecret"] = previous
+
     # --- for tests ---
 
     def mutate(self, **fields: object) -> None:
