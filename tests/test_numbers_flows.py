@@ -564,6 +564,9 @@ async def test_results_open_at_their_first_row_in_one_dialog_at_80x24(
         shown = screen_text(pilot.app)
         assert "NUMBER_NOT_ON_TRUNK" in shown  # the refused row, in view
         assert "Request bodies" not in shown
+        await press(pilot, "enter")  # closed: the numbers' own line says how it went,
+        # whole, before the filter's hint ("…, 1 refused" was cut off at 80 columns)
+        assert "Done: 2 applied (2 confirmed), 1 refused." in screen_text(pilot.app)
 
 
 async def test_the_review_warns_of_an_agent_refused_as_not_synced(

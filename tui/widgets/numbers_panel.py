@@ -49,8 +49,12 @@ class NumbersPanel(Vertical):
         color: $text;
         text-style: bold;
     }
+    /* What just happened goes before the filter's hint: at 80 columns halves cut
+       "Done: 2 applied (2 confirmed), 1 refused" before its refusal. The hint (or a
+       query, which is short) keeps a fifth of the line. */
     NumbersPanel #numbers-note {
-        width: 1fr;
+        width: auto;
+        max-width: 80%;
         padding: 0 0 0 2;
         text-align: right;
         text-wrap: nowrap;
