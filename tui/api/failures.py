@@ -83,6 +83,8 @@ class Wording:
     retry_toggle: str
     settle_toggle: str
     sign_in: str
+    fresh_token: str
+    """How a new TETHER_TOKEN takes effect: the app reads it only when it starts."""
     kept: str
     toggle_kept: str
 
@@ -100,6 +102,7 @@ APP_WORDING = Wording(
     retry_toggle="retry (ctrl+s in the numbers)",
     settle_toggle="the re-read after the batch says whether it was",
     sign_in="Sign in again as a superadmin (ctrl+l)",
+    fresh_token="or start the app again with a fresh TETHER_TOKEN",
     kept=" Your edits are kept.",
     toggle_kept=" It stays pending for a retry.",
 )
@@ -116,6 +119,7 @@ SCRIPT_WORDING = Wording(
     retry_toggle="retry (run the command again)",
     settle_toggle="check with `tether-voice numbers`",
     sign_in="Sign in again as a superadmin with the app",
+    fresh_token="or give a fresh TETHER_TOKEN",
     kept="",
     toggle_kept="",
 )
@@ -231,7 +235,7 @@ def status_hint(status: int, operation: Operation, retry_after: str | None = Non
     if status == 401:
         return (
             "The token is missing, expired or malformed, or the account is not a "
-            "superadmin. {sign_in}, or give a fresh TETHER_TOKEN." + kept
+            "superadmin. {sign_in}, {fresh_token}." + kept
         )
     if status == 403:
         return "Signed in, but this account's role may not do this: use a superadmin." + kept
@@ -468,7 +472,7 @@ def not_sendable(operation: Operation) -> ApiFailure:
     if operation is Operation.SIGN_IN:
         hint = "Copy the token again (only the token itself) and sign in again."
     else:
-        hint = "{sign_in}, or give a fresh TETHER_TOKEN (the token alone)." + _kept(operation)
+        hint = "{sign_in}, {fresh_token} (the token alone)." + _kept(operation)
     return ApiFailure(
         FailureKind.NOT_SENT,
         operation,
