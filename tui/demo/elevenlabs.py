@@ -32,10 +32,12 @@ from tui.demo.convai_world import (
     PROVIDERS,
     SECRETS_DEFAULT_PAGE,
     ConvaiWorld,
+    Json,
     PageError,
     page_size,
 )
 from tui.demo.loopback import JsonHandler, LoopbackServer, RouteTable
+from tui.demo.routing import Route
 
 __all__ = [
     "BUSY_KEY",
@@ -366,43 +368,22 @@ def _list_phone_numbers(request: JsonHandler, body: bytes) -> None:
     request.send_json(200, answer)
 
 
-def _get_phone_number(request: JsonHandler, body: bytes) -> None:
-    # GET /v1/convai/phone-numbers/{phone_number_id}: the list's item shape [DOC EL-SDK get()].
-    key = _authorised(request, READ)
-    if key is None:
-        return
-    wanted = request.path_params["phone_number_id"]
-    item = _state(request).read_world(key, lambda world: world.phone_number(wanted))
-    if item is None:
-        _not_found(request, "phone_number", wanted)
-        return
-    request.send_json(200, item)
+def _get_one(what: str, param: str, lookup: Callable[[ConvaiWorld, str], Json | None]) -> Route:
+    """``GET …/{param}``: one item of the key's workspace as its list shows it, or
+    ElevenLabs' 404 for ``what`` (phone numbers, agents and tools alike)."""
 
+    def route(request: JsonHandler, body: bytes) -> None:
+        key = _authorised(request, READ)
+        if key is None:
+            return
+        wanted = request.path_params[param]
+        item = _state(request).read_world(key, lambda world: lookup(world, wanted))
+        if item is None:
+            _not_found(request, what, wanted)
+            return
+        request.send_json(200, item)
 
-def _get_agent(request: JsonHandler, body: bytes) -> None:
-    # GET /v1/convai/agents/{agent_id} [DOC EL-SDK get_agent_response_model.py].
-    key = _authorised(request, READ)
-    if key is None:
-        return
-    wanted = request.path_params["agent_id"]
-    agent = _state(request).read_world(key, lambda world: world.agent(wanted))
-    if agent is None:
-        _not_found(request, "agent", wanted)
-        return
-    request.send_json(200, agent)
-
-
-def _get_tool(request: JsonHandler, body: bytes) -> None:
-    # GET /v1/convai/tools/{tool_id} [DOC EL-SDK tool_response_model*.py].
-    key = _authorised(request, READ)
-    if key is None:
-        return
-    wanted = request.path_params["tool_id"]
-    tool = _state(request).read_world(key, lambda world: world.tool(wanted))
-    if tool is None:
-        _not_found(request, "tool", wanted)
-        return
-    request.send_json(200, tool)
+    return route
 
 
 def _list_secrets(request: JsonHandler, body: bytes) -> None:
@@ -528,10 +509,15 @@ def _user(request: JsonHandler, body: bytes) -> None:
 
 ELEVENLABS_ROUTES: RouteTable = {
     "/v1/convai/agents": {"GET": _list_agents},
-    "/v1/convai/agents/{agent_id}": {"GET": _get_agent},
+    # [DOC EL-SDK get_agent_response_model.py]
+    "/v1/convai/agents/{agent_id}": {"GET": _get_one("agent", "agent_id", ConvaiWorld.agent)},
     "/v1/convai/phone-numbers": {"GET": _list_phone_numbers},
-    "/v1/convai/phone-numbers/{phone_number_id}": {"GET": _get_phone_number},
-    "/v1/convai/tools/{tool_id}": {"GET": _get_tool},
+    # the list's item shape [DOC EL-SDK get()]
+    "/v1/convai/phone-numbers/{phone_number_id}": {
+        "GET": _get_one("phone_number", "phone_number_id", ConvaiWorld.phone_number)
+    },
+    # [DOC EL-SDK tool_response_model*.py]
+    "/v1/convai/tools/{tool_id}": {"GET": _get_one("tool", "tool_id", ConvaiWorld.tool)},
     "/v1/convai/secrets": {"GET": _list_secrets},
     "/v1/convai/conversations": {"GET": _list_conversations},
     "/v1/convai/tools": {"POST": _create_tool},
