@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from tui.api.number_models import ToggleRequest
+from tui.api.toggle_codes import NOT_SYNCED, refusal_code
 from tui.numbers.agents import AgentBook
 
 if TYPE_CHECKING:
@@ -323,8 +324,6 @@ class NumbersState:
     def _learned_sync(self, outcome: RowOutcome) -> Mapping[str, str]:
         """:attr:`not_synced` once ``outcome`` is known: a refusal with
         ``AGENT_NOT_SYNCED`` adds the agent it linked, an applied link removes it."""
-        from tui.api.toggle_codes import NOT_SYNCED, refusal_code
-
         agent = outcome.toggle.after.agent_id if outcome.toggle.after.enabled else None
         if agent is None:
             return self.not_synced

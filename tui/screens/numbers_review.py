@@ -24,6 +24,7 @@ from textual.widgets import Static
 from tui.numbers.outcome import short_text
 from tui.numbers.state import Setting, Toggle
 from tui.printable import printable, safe_json
+from tui.screens.phone_numbers import PhoneNumbersScreen
 from tui.widgets.quiet_footer import QuietFooter
 from tui.widgets.shown import shown, shown_value
 
@@ -127,8 +128,6 @@ class NumbersReviewScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.desk.changed.subscribe(self, lambda _desk: self._refresh_results())
-        from tui.screens.phone_numbers import PhoneNumbersScreen  # it opens this screen
-
         self._over_numbers = any(
             isinstance(screen, PhoneNumbersScreen) for screen in self.app.screen_stack
         )
